@@ -1,0 +1,72 @@
+// Bundles the extension, the CLI, the parser worker and the webview, and
+// copies the runtime assets (grammars, queries) next to them in dist/.
+import * as esbuild from "esbuild";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+const production = process.argv.includes("--production");
+const dist = path.resolve("dist");
+fs.rmSync(dist, { recursive: true, force: true });
+
+const node = {
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  sourcemap: !production,
+  minify: production,
+  logLevel: "warning",
+  // web-tree-sitter's ESM build reads import.meta.url, which a CJS bundle lacks.
+  define: { "import.meta.url": "__threadlineModuleUrl" },
+  banner: { js: 'const __threadlineModuleUrl = require("url").pathToFileURL(__filename).href;' },
+};
+
+await Promise.all([
+  esbuild.build({
+    ...node,
+    entryPoints: ["src/vscode/activate.ts"],
+    outfile: "dist/extension.js",
+    external: ["vscode"],
+  }),
+  esbuild.build({
+    ...node,
+    entryPoints: ["src/cli/main.ts"],
+    outfile: "dist/cli.js",
+    banner: { js: "#!/usr/bin/env node\n" + node.banner.js },
+  }),
+  esbuild.build({ ...node, entryPoints: ["src/core/index/node/worker.ts"], outfile: "dist/index-worker.js" }),
+  esbuild.build({
+    bundle: true,
+    platform: "browser",
+    format: "iife",
+    target: "es2022",
+    sourcemap: !production,
+    minify: production,
+    logLevel: "warning",
+    entryPoints: { chat: "webview/chat/main.ts" },
+    outdir: "dist/webview",
+    loader: { ".ttf": "file" },
+  }),
+]);
+
+const copy = (from, to) => {
+  fs.mkdirSync(path.dirname(to), { recursive: true });
+  fs.copyFileSync(from, to);
+};
+const grammars = path.dirname(require_("@vscode/tree-sitter-wasm/package.json"));
+for (const f of fs.readdirSync(path.join(grammars, "wasm"))) {
+  if (f.startsWith("tree-sitter-") && f.endsWith(".wasm"))
+    copy(path.join(grammars, "wasm", f), path.join(dist, "wasm", f));
+}
+copy(
+  path.join(path.dirname(require_("web-tree-sitter")), "web-tree-sitter.wasm"),
+  path.join(dist, "wasm", "web-tree-sitter.wasm"),
+);
+for (const f of fs.readdirSync("src/core/index/queries"))
+  copy(path.join("src/core/index/queries", f), path.join(dist, "queries", f));
+fs.chmodSync(path.join(dist, "cli.js"), 0o755);
+
+function require_(id) {
+  return createRequire(import.meta.url).resolve(id);
+}
+import { createRequire } from "node:module";

@@ -1,0 +1,34 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/**
+ * Where the grammars, queries and worker script live. The bundle copies them
+ * next to itself (dist/); running from source (tests, tsx) finds them in
+ * node_modules and src/.
+ */
+export interface IndexAssets {
+  wasmDir: string;
+  runtimeWasm: string;
+  queryDir: string;
+  workerScript: string;
+}
+
+export function locateAssets(baseDir: string = __dirname): IndexAssets {
+  const bundled = path.join(baseDir, "wasm");
+  if (fs.existsSync(path.join(bundled, "tree-sitter-python.wasm"))) {
+    return {
+      wasmDir: bundled,
+      runtimeWasm: path.join(bundled, "web-tree-sitter.wasm"),
+      queryDir: path.join(baseDir, "queries"),
+      workerScript: path.join(baseDir, "index-worker.js"),
+    };
+  }
+  const grammarsPkg = path.dirname(require.resolve("@vscode/tree-sitter-wasm/package.json"));
+  const runtimePkg = path.dirname(require.resolve("web-tree-sitter"));
+  return {
+    wasmDir: path.join(grammarsPkg, "wasm"),
+    runtimeWasm: path.join(runtimePkg, "web-tree-sitter.wasm"),
+    queryDir: path.join(__dirname, "..", "queries"),
+    workerScript: path.join(__dirname, "worker.ts"),
+  };
+}

@@ -1,0 +1,96 @@
+import * as os from "node:os";
+import { Worker } from "node:worker_threads";
+import type { FileParser, ParseJob, ParseOutcome } from "../parse-file";
+import { parseBytes } from "../parse-file";
+import type { IndexAssets } from "./assets";
+import { GrammarSet } from "./grammars";
+
+const MAX_CRASHES = 5;
+
+interface Pending {
+  resolve: (o: ParseOutcome) => void;
+}
+
+/**
+ * Parses on worker threads so the host thread never stalls. Jobs go to the
+ * least busy worker; a worker that dies fails its jobs and is replaced.
+ */
+export class WorkerPool implements FileParser {
+  private readonly workers: { worker: Worker; pending: Map<number, Pending> }[] = [];
+  private nextId = 0;
+  private disposed = false;
+  private crashes = 0;
+  private brokenReason: string | undefined;
+
+  constructor(
+    private readonly assets: IndexAssets,
+    readonly size = Math.max(1, os.availableParallelism()),
+  ) {}
+
+  private spawn() {
+    const script = this.assets.workerScript;
+    // From source (tests), the worker is TypeScript: load it through tsx's require hook.
+    const worker = script.endsWith(".ts")
+      ? new Worker(`require("tsx/cjs"); require(${JSON.stringify(script)});`, { eval: true, workerData: this.assets })
+      : new Worker(script, { workerData: this.assets });
+    const slot = { worker, pending: new Map<number, Pending>() };
+    worker.unref();
+    worker.on("message", (msg: { id: number; outcome: ParseOutcome }) => {
+      const p = slot.pending.get(msg.id);
+      slot.pending.delete(msg.id);
+      p?.resolve(msg.outcome);
+      if (slot.pending.size === 0) worker.unref();
+    });
+    const fail = (message: string) => {
+      for (const p of slot.pending.values()) p.resolve({ kind: "failed", message });
+      slot.pending.clear();
+      // Replaced on the next parse; a pool whose workers keep dying stops trying.
+      const i = this.workers.indexOf(slot);
+      if (i >= 0) this.workers.splice(i, 1);
+      if (++this.crashes >= MAX_CRASHES) this.brokenReason = message;
+    };
+    worker.on("error", (e) => fail(`parser worker crashed: ${e.message}`));
+    worker.on("exit", (code) => {
+      if (!this.disposed) fail(`parser worker exited with code ${code}`);
+    });
+    return slot;
+  }
+
+  parse(job: ParseJob): Promise<ParseOutcome> {
+    if (this.disposed) return Promise.resolve({ kind: "failed", message: "index disposed" });
+    if (this.brokenReason) return Promise.resolve({ kind: "failed", message: this.brokenReason });
+    // Spawned on first use: a warm start from the cache needs no parser at all.
+    while (this.workers.length < this.size) this.workers.push(this.spawn());
+    let slot = this.workers[0]!;
+    for (const w of this.workers) if (w.pending.size < slot.pending.size) slot = w;
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      slot.pending.set(id, { resolve });
+      slot.worker.ref();
+      slot.worker.postMessage({ id, job });
+    });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const { worker, pending } of this.workers) {
+      for (const p of pending.values()) p.resolve({ kind: "failed", message: "index disposed" });
+      void worker.terminate();
+    }
+    this.workers.length = 0;
+  }
+}
+
+/** Parses on the calling thread; for tests and tiny workspaces. */
+export class InlineParser implements FileParser {
+  private readonly grammars: GrammarSet;
+  constructor(assets: IndexAssets) {
+    this.grammars = new GrammarSet(assets);
+  }
+  parse(job: ParseJob): Promise<ParseOutcome> {
+    return parseBytes((id) => this.grammars.get(id), job);
+  }
+  dispose(): void {
+    this.grammars.dispose();
+  }
+}
