@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
 
 /**
@@ -23,8 +24,10 @@ export function locateAssets(baseDir: string = __dirname): IndexAssets {
       workerScript: path.join(baseDir, "index-worker.js"),
     };
   }
-  const grammarsPkg = path.dirname(require.resolve("@vscode/tree-sitter-wasm/package.json"));
-  const runtimePkg = path.dirname(require.resolve("web-tree-sitter"));
+  // Resolved at run time, never by the bundler: this branch only runs from source.
+  const resolve = createRequire(__filename).resolve;
+  const grammarsPkg = path.dirname(resolve("@vscode/tree-sitter-wasm/package.json"));
+  const runtimePkg = path.dirname(resolve("web-tree-sitter"));
   return {
     wasmDir: path.join(grammarsPkg, "wasm"),
     runtimeWasm: path.join(runtimePkg, "web-tree-sitter.wasm"),

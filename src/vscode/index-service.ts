@@ -1,0 +1,189 @@
+import * as path from "node:path";
+import * as vscode from "vscode";
+import { createNodeIndex } from "../core/index/node/create";
+import type { IndexStats } from "../core/index/types";
+import { DEFAULT_MAX_FILE_BYTES, type WorkspaceIndex } from "../core/index/workspace-index";
+import type { IndexStatusDto } from "../protocol/messages";
+import { Commands, Settings } from "./ids";
+
+const UPDATE_DEBOUNCE_MS = 250;
+const SAVE_DEBOUNCE_MS = 3000;
+
+/**
+ * Owns the workspace index in the editor: builds it in the background with
+ * progress, keeps it current from file events, and shows its state.
+ */
+export class IndexService implements vscode.Disposable {
+  private index: WorkspaceIndex | undefined;
+  private building: Promise<void> | undefined;
+  private buildAbort: AbortController | undefined;
+  private readonly pending = new Set<string>();
+  private updateTimer: NodeJS.Timeout | undefined;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private readonly statusItem: vscode.StatusBarItem;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly storage: vscode.Uri | undefined,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly onStatus: (status: IndexStatusDto) => void,
+  ) {
+    this.statusItem = vscode.window.createStatusBarItem("threadline.index", vscode.StatusBarAlignment.Left, 0);
+    this.statusItem.name = "Threadline Index";
+    this.statusItem.command = Commands.showIndexDetails;
+    const watcher = vscode.workspace.createFileSystemWatcher("**/*");
+    const queue = (uri: vscode.Uri) => this.queueUpdate(uri);
+    this.disposables.push(
+      this.statusItem,
+      watcher,
+      watcher.onDidCreate(queue),
+      watcher.onDidChange(queue),
+      watcher.onDidDelete(queue),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rebuild()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration("threadline.index") || e.affectsConfiguration("files.exclude")) void this.rebuild();
+      }),
+    );
+  }
+
+  /** The current index, once the first build has finished. */
+  get current(): WorkspaceIndex | undefined {
+    return this.building ? undefined : this.index;
+  }
+
+  rebuild(): Promise<void> {
+    this.buildAbort?.abort();
+    const abort = new AbortController();
+    this.buildAbort = abort;
+    const run = this.runBuild(abort.signal).finally(() => {
+      if (this.building === run) this.building = undefined;
+    });
+    this.building = run;
+    return run;
+  }
+
+  private async runBuild(signal: AbortSignal): Promise<void> {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    this.index?.dispose();
+    this.index = undefined;
+    if (folders.length === 0) {
+      this.statusItem.hide();
+      return;
+    }
+    const config = vscode.workspace.getConfiguration();
+    this.show({ state: "indexing", done: 0, total: 0, files: 0, symbols: 0 });
+    try {
+      const { index, stats } = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: "Threadline: indexing workspace", cancellable: true },
+        (progress, token) => {
+          token.onCancellationRequested(() => this.buildAbort?.abort());
+          let reported = 0;
+          const index = createNodeIndex(
+            folders.map((f) => ({ name: f.name, path: f.uri.fsPath })),
+            {
+              cacheDir: this.storage ? path.join(this.storage.fsPath, "index") : undefined,
+              maxFileBytes: config.get<number>(Settings.maxFileSize, DEFAULT_MAX_FILE_BYTES),
+              exclude: [...config.get<string[]>(Settings.exclude, []), ...filesExcludePatterns(config)],
+              onProgress: (done, total) => {
+                const pct = total > 0 ? (done / total) * 100 : 0;
+                if (pct - reported >= 1 || done === total) {
+                  progress.report({ message: `${done} / ${total} files`, increment: pct - reported });
+                  reported = pct;
+                  this.show({ state: "indexing", done, total, files: done, symbols: 0 });
+                }
+              },
+            },
+          );
+          this.index = index;
+          return index.build(signal).then((stats) => ({ index, stats }));
+        },
+      );
+      if (signal.aborted) return;
+      this.logStats(stats);
+      this.show({ state: "ready", done: stats.files, total: stats.files, files: stats.files, symbols: stats.symbols });
+      await index.save().catch((e: unknown) => this.log.warn(`could not save the index cache: ${String(e)}`));
+    } catch (e) {
+      this.log.error(`indexing failed: ${String(e)}`);
+      this.show({ state: "failed", done: 0, total: 0, files: 0, symbols: 0, message: String(e) });
+    }
+  }
+
+  private queueUpdate(uri: vscode.Uri): void {
+    if (uri.scheme !== "file") return;
+    this.pending.add(uri.fsPath);
+    clearTimeout(this.updateTimer);
+    this.updateTimer = setTimeout(() => void this.flushUpdates(), UPDATE_DEBOUNCE_MS);
+  }
+
+  private async flushUpdates(): Promise<void> {
+    const index = this.current;
+    if (!index) {
+      if (this.building) this.building.then(() => this.flushUpdates(), () => undefined);
+      return;
+    }
+    const paths = [...this.pending];
+    this.pending.clear();
+    const results = await index.update(paths);
+    const changed = [...results.values()].filter((r) => r !== "unchanged" && r !== "skipped").length;
+    if (changed === 0) return;
+    const stats = index.stats();
+    this.show({ state: "ready", done: stats.files, total: stats.files, files: stats.files, symbols: stats.symbols });
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => void index.save().catch(() => undefined), SAVE_DEBOUNCE_MS);
+  }
+
+  /** "Click for details": stats, skipped files and problems, in the log. */
+  showDetails(): void {
+    const index = this.index;
+    if (!index) {
+      void vscode.window.showInformationMessage("Threadline: no workspace folder is open.");
+      return;
+    }
+    this.logStats(index.stats());
+    for (const p of index.problems()) this.log.warn(`${p.path}: ${p.message}`);
+    this.log.show(true);
+  }
+
+  private logStats(stats: IndexStats): void {
+    const skipped = Object.entries(stats.skipped)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(", ");
+    this.log.info(
+      `indexed ${stats.files} files, ${stats.symbols} symbols, ${stats.references} references ` +
+        `(${stats.fromCache} from cache, ${stats.parseErrors} with syntax errors) in ${stats.ms} ms` +
+        (skipped ? `; skipped ${skipped}` : ""),
+    );
+  }
+
+  private show(status: IndexStatusDto): void {
+    this.statusItem.text =
+      status.state === "indexing"
+        ? `$(sync~spin) Threadline ${status.done}/${status.total}`
+        : status.state === "ready"
+          ? `$(database) Threadline ${status.files} files`
+          : "$(error) Threadline";
+    this.statusItem.tooltip =
+      status.state === "ready"
+        ? `${status.files} files, ${status.symbols} symbols indexed. Click for details.`
+        : (status.message ?? "Indexing the workspace…");
+    this.statusItem.show();
+    this.onStatus(status);
+  }
+
+  dispose(): void {
+    this.buildAbort?.abort();
+    clearTimeout(this.updateTimer);
+    clearTimeout(this.saveTimer);
+    this.index?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** `files.exclude` globs that are switched on, as gitignore-style patterns. */
+export function filesExcludePatterns(config: vscode.WorkspaceConfiguration): string[] {
+  const globs = config.get<Record<string, boolean>>("files.exclude", {});
+  return Object.entries(globs)
+    .filter(([, on]) => on === true)
+    .map(([glob]) => glob.replace(/^\*\*\//, ""));
+}
