@@ -5,7 +5,7 @@
  * and printed beside the index time as a ratio (the machine is shared: compare
  * ratios, not absolute times, across runs).
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -18,15 +18,17 @@ import { DEFAULT_MAX_FILE_BYTES } from "../src/core/index/workspace-index";
 
 type PhaseResult = Record<string, number | string>;
 
-async function phase(name: string, dir: string, cacheDir: string): Promise<PhaseResult> {
+async function phase(name: string, dir: string, cacheDir: string, shard = "0/1"): Promise<PhaseResult> {
   const assets = locateAssets(path.resolve("dist"));
   if (name === "raw-parse") {
+    const [k, n] = shard.split("/").map(Number) as [number, number];
     await Parser.init({ locateFile: () => assets.runtimeWasm });
     const found = await discoverFiles(dir, { maxFileBytes: DEFAULT_MAX_FILE_BYTES, exclude: [] });
     const parsers = new Map<string, Parser>();
     const texts: [string, string][] = [];
-    for (const f of found.files) {
+    for (const [i, f] of found.files.entries()) {
       const g = grammarFor(f.lang);
+      if (i % n !== k) continue;
       if (!g) continue;
       if (!parsers.has(g.id)) {
         const p = new Parser();
@@ -90,12 +92,29 @@ function runPhase(name: string, dir: string, cacheDir: string): PhaseResult {
   return JSON.parse(out.trim().split("\n").pop()!) as PhaseResult;
 }
 
+/** Raw parsing split over `n` processes at once: the floor any parallel index could reach here. */
+async function parallelRawParse(dir: string, n: number): Promise<number> {
+  const runs = Array.from(
+    { length: n },
+    (_, k) =>
+      new Promise<number>((resolve, reject) =>
+        execFile(
+          process.execPath,
+          ["--import", "tsx", __filename, "--phase", "raw-parse", dir, "-", `${k}/${n}`],
+          { encoding: "utf8", maxBuffer: 1 << 26 },
+          (e, out) => (e ? reject(e) : resolve(Number(JSON.parse(out.trim().split("\n").pop()!).ms))),
+        ),
+      ),
+  );
+  return Math.max(...(await Promise.all(runs)));
+}
+
 const fmt = (n: number | string | undefined, digits = 0) => (typeof n === "number" ? n.toFixed(digits) : String(n));
 
 async function main() {
   const argv = process.argv.slice(2);
   if (argv[0] === "--phase") {
-    process.stdout.write(JSON.stringify(await phase(argv[1]!, argv[2]!, argv[3]!)) + "\n");
+    process.stdout.write(JSON.stringify(await phase(argv[1]!, argv[2]!, argv[3]!, argv[4])) + "\n");
     return;
   }
   const dirs = argv.length > 0 ? argv : (process.env.THREADLINE_BENCH_DIRS ?? "").split(":").filter(Boolean);
@@ -108,13 +127,16 @@ async function main() {
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-bench-"));
     try {
       const raw = runPhase("raw-parse", dir, cacheDir);
+      const cores = os.availableParallelism();
+      const rawParallel = await parallelRawParse(dir, cores);
       const cold = runPhase("cold", dir, cacheDir);
       const warm = runPhase("warm", dir, cacheDir);
       const inc = runPhase("incremental", dir, cacheDir);
       const ratio = Number(cold.ms) / Number(raw.ms);
       console.log(`\n${dir}: ${cold.files} files, ${cold.symbols} symbols`);
       console.log(`  raw parse, 1 thread     ${fmt(raw.ms)} ms  (${raw.files} files parsed, no extraction)`);
-      console.log(`  cold index              ${fmt(cold.ms)} ms  ratio to raw parse ${fmt(ratio, 2)}  peak RSS ${fmt(cold.rssMB)} MB`);
+      console.log(`  raw parse, ${cores} processes  ${fmt(rawParallel)} ms  (the parallel floor on this machine)`);
+      console.log(`  cold index              ${fmt(cold.ms)} ms  ratio to raw parse ${fmt(ratio, 2)} (to the parallel floor ${fmt(Number(cold.ms) / rawParallel, 2)})  peak RSS ${fmt(cold.rssMB)} MB`);
       console.log(`  warm start (cache)      ${fmt(warm.ms)} ms  (${warm.fromCache} from cache)  peak RSS ${fmt(warm.rssMB)} MB`);
       console.log(`  re-index one file       p50 ${fmt(inc.p50, 1)} ms  p95 ${fmt(inc.p95, 1)} ms  (${inc.file}, 40 edits)`);
     } finally {

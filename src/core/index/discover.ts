@@ -48,16 +48,10 @@ export async function discoverFiles(root: string, options: DiscoverOptions): Pro
   const rootIg = await rootMatcher(root, options);
   const visited = new Set<string>();
 
-  const walk = async (dir: string, rel: string, matchers: Matcher[]): Promise<void> => {
+  // Real paths of visited folders. A plain subfolder's real path is its parent's plus its name,
+  // so only symlinks cost a realpath() call.
+  const walk = async (dir: string, real: string, rel: string, matchers: Matcher[]): Promise<void> => {
     if (options.signal?.aborted) return;
-    let real: string;
-    try {
-      real = await fs.realpath(dir);
-    } catch (e) {
-      bump("unreadable");
-      out.problems.push({ path: rel || ".", message: errorMessage(e) });
-      return;
-    }
     if (visited.has(real)) {
       bump("symlinkLoop");
       return;
@@ -71,7 +65,8 @@ export async function discoverFiles(root: string, options: DiscoverOptions): Pro
       out.problems.push({ path: rel || ".", message: errorMessage(e) });
       return;
     }
-    const local = await localMatcher(dir, rel);
+    const present = IGNORE_FILES.filter((f) => entries.some((e) => e.name === f));
+    const local = present.length > 0 ? await localMatcher(dir, rel, present) : undefined;
     const chain = local ? [...matchers, local] : matchers;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const subdirs: Promise<void>[] = [];
@@ -80,6 +75,7 @@ export async function discoverFiles(root: string, options: DiscoverOptions): Pro
       const childRel = rel ? `${rel}/${entry.name}` : entry.name;
       const abs = path.join(dir, entry.name);
       let isDir = entry.isDirectory();
+      let childReal = path.join(real, entry.name);
       if (entry.isSymbolicLink()) {
         const target = await fs.stat(abs).catch(() => undefined);
         if (!target) {
@@ -87,13 +83,14 @@ export async function discoverFiles(root: string, options: DiscoverOptions): Pro
           continue;
         }
         isDir = target.isDirectory();
+        if (isDir) childReal = await fs.realpath(abs).catch(() => abs);
       }
       if (isIgnored(chain, childRel, isDir)) {
         bump("ignored");
         continue;
       }
       if (isDir) {
-        subdirs.push(walk(abs, childRel, chain));
+        subdirs.push(walk(abs, childReal, childRel, chain));
         continue;
       }
       if (hasBinaryExtension(entry.name)) {
@@ -123,7 +120,15 @@ export async function discoverFiles(root: string, options: DiscoverOptions): Pro
     await Promise.all(subdirs);
   };
 
-  await walk(root, "", [{ base: "", ig: rootIg }]);
+  let rootReal: string;
+  try {
+    rootReal = await fs.realpath(root);
+  } catch (e) {
+    out.problems.push({ path: ".", message: errorMessage(e) });
+    bump("unreadable");
+    return out;
+  }
+  await walk(root, rootReal, "", [{ base: "", ig: rootIg }]);
   out.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return out;
 }
@@ -152,8 +157,8 @@ async function rootMatcher(root: string, options: DiscoverOptions): Promise<Igno
   return exclude ? ig.add(exclude) : ig;
 }
 
-async function localMatcher(dir: string, rel: string): Promise<Matcher | undefined> {
-  const texts = await Promise.all(IGNORE_FILES.map((f) => readText(path.join(dir, f))));
+async function localMatcher(dir: string, rel: string, names = IGNORE_FILES): Promise<Matcher | undefined> {
+  const texts = await Promise.all(names.map((f) => readText(path.join(dir, f))));
   const found = texts.filter((t): t is string => !!t);
   if (found.length === 0) return undefined;
   // A string is split into lines by `ignore`; an array would be taken as one pattern per element.

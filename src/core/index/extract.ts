@@ -1,4 +1,4 @@
-import type { Node, Parser, Query, QueryMatch } from "web-tree-sitter";
+import type { Node, Parser, Query, QueryMatch, Tree } from "web-tree-sitter";
 import type { FileFacts, ImportFact, LanguageId, ParseProblem, SymbolDef, SymbolKind } from "./types";
 
 /** A grammar loaded into a parser, with its compiled tags query. */
@@ -38,10 +38,23 @@ interface RawDef {
  * syntax-error nodes are still returned, and the errors are listed.
  */
 export function extractFacts(grammar: LoadedGrammar, text: string): FileFacts {
-  const tree = grammar.parser.parse(text);
-  if (!tree) throw new Error("tree-sitter returned no tree");
+  const tree = parseTree(grammar, text);
   try {
-    const root = tree.rootNode;
+    return factsFromTree(grammar, tree, text);
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Parses, reusing `oldTree` (already edited to match `text`) when given. */
+export function parseTree(grammar: LoadedGrammar, text: string, oldTree?: Tree): Tree {
+  const tree = grammar.parser.parse(text, oldTree);
+  if (!tree) throw new Error("tree-sitter returned no tree");
+  return tree;
+}
+
+export function factsFromTree(grammar: LoadedGrammar, tree: Tree, text: string): FileFacts {
+  const root = tree.rootNode;
     const errors = root.hasError ? collectErrors(root) : [];
     const errorRanges = errors.length > 0 ? root.descendantsOfType("ERROR").map(spanOf) : [];
     const raw: RawDef[] = [];
@@ -59,9 +72,6 @@ export function extractFacts(grammar: LoadedGrammar, text: string): FileFacts {
       imports,
       errors,
     };
-  } finally {
-    tree.delete();
-  }
 }
 
 function collectMatch(match: QueryMatch, defs: RawDef[], refs: Record<string, number[]>, imports: ImportFact[]): void {

@@ -89,8 +89,10 @@ export class WorkspaceIndex {
   }
 
   private async buildFolder(state: FolderState, signal?: AbortSignal): Promise<void> {
-    const previous = await this.loadFolderCache(state);
-    const found = await discoverFiles(state.root, { ...this.discoverOptions, signal });
+    const [previous, found] = await Promise.all([
+      this.loadFolderCache(state),
+      discoverFiles(state.root, { ...this.discoverOptions, signal }),
+    ]);
     this.problemList.push(...found.problems.map((p) => ({ ...p, path: this.workspacePath(state, p.path) })));
     state.skipped = { ...emptySkipped(), ...pick(found.skipped) };
     const next = emptyCache(state.root);
@@ -226,7 +228,7 @@ export class WorkspaceIndex {
     if (this.byPath.get(wp)?.hash === hash) return "unchanged";
     const outcome =
       state.cache.records[hash] ??
-      this.toCached(state, rel, await this.options.parser.parse({ path: rel, lang, bytes }));
+      this.toCached(state, rel, await this.options.parser.parse({ path: rel, lang, bytes, keepTree: true }));
     if (!outcome || "skip" in outcome) return remove();
     state.cache.files[rel] = { size: st.size, mtimeMs: st.mtimeMs, hash };
     state.cache.records[hash] = outcome;

@@ -1,7 +1,7 @@
 import * as os from "node:os";
 import { Worker } from "node:worker_threads";
 import type { FileParser, ParseJob, ParseOutcome } from "../parse-file";
-import { parseBytes } from "../parse-file";
+import { parseBytes, TreeCache } from "../parse-file";
 import type { IndexAssets } from "./assets";
 import { GrammarSet } from "./grammars";
 
@@ -61,8 +61,9 @@ export class WorkerPool implements FileParser {
     if (this.brokenReason) return Promise.resolve({ kind: "failed", message: this.brokenReason });
     // Spawned on first use: a warm start from the cache needs no parser at all.
     while (this.workers.length < this.size) this.workers.push(this.spawn());
-    let slot = this.workers[0]!;
-    for (const w of this.workers) if (w.pending.size < slot.pending.size) slot = w;
+    // A file whose tree is kept always goes to the same worker, where its tree lives.
+    let slot = this.workers[job.keepTree ? hashOf(job.path) % this.workers.length : 0]!;
+    if (!job.keepTree) for (const w of this.workers) if (w.pending.size < slot.pending.size) slot = w;
     const id = this.nextId++;
     return new Promise((resolve) => {
       slot.pending.set(id, { resolve });
@@ -84,13 +85,20 @@ export class WorkerPool implements FileParser {
 /** Parses on the calling thread; for tests and tiny workspaces. */
 export class InlineParser implements FileParser {
   private readonly grammars: GrammarSet;
+  private readonly trees = new TreeCache();
   constructor(assets: IndexAssets) {
     this.grammars = new GrammarSet(assets);
   }
   parse(job: ParseJob): Promise<ParseOutcome> {
-    return parseBytes((id) => this.grammars.get(id), job);
+    return parseBytes((id) => this.grammars.get(id), job, this.trees);
   }
   dispose(): void {
     this.grammars.dispose();
   }
+}
+
+function hashOf(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) >>> 0;
+  return h;
 }
