@@ -41,7 +41,10 @@ async function phase(name: string, dir: string, cacheDir: string, shard = "0/1")
     for (const [id, text] of texts) parsers.get(id)!.parse(text)?.delete();
     return { ms: performance.now() - t, files: texts.length };
   }
-  const index = createNodeIndex([{ name: path.basename(dir), path: dir }], { cacheDir, assetsDir: path.resolve("dist") });
+  const index = createNodeIndex([{ name: path.basename(dir), path: dir }], {
+    cacheDir,
+    assetsDir: path.resolve("dist"),
+  });
   const t = performance.now();
   const stats = await index.build();
   const ms = performance.now() - t;
@@ -122,7 +125,9 @@ async function main() {
     console.error("usage: npm run bench:index -- <dir> [<dir> …]   (or THREADLINE_BENCH_DIRS=a:b)");
     process.exit(2);
   }
-  console.log(`machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+  console.log(
+    `machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
+  );
   for (const dir of dirs) {
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-bench-"));
     try {
@@ -136,9 +141,15 @@ async function main() {
       console.log(`\n${dir}: ${cold.files} files, ${cold.symbols} symbols`);
       console.log(`  raw parse, 1 thread     ${fmt(raw.ms)} ms  (${raw.files} files parsed, no extraction)`);
       console.log(`  raw parse, ${cores} processes  ${fmt(rawParallel)} ms  (the parallel floor on this machine)`);
-      console.log(`  cold index              ${fmt(cold.ms)} ms  ratio to raw parse ${fmt(ratio, 2)} (to the parallel floor ${fmt(Number(cold.ms) / rawParallel, 2)})  peak RSS ${fmt(cold.rssMB)} MB`);
-      console.log(`  warm start (cache)      ${fmt(warm.ms)} ms  (${warm.fromCache} from cache)  peak RSS ${fmt(warm.rssMB)} MB`);
-      console.log(`  re-index one file       p50 ${fmt(inc.p50, 1)} ms  p95 ${fmt(inc.p95, 1)} ms  (${inc.file}, 40 edits)`);
+      console.log(
+        `  cold index              ${fmt(cold.ms)} ms  ratio to raw parse ${fmt(ratio, 2)} (to the parallel floor ${fmt(Number(cold.ms) / rawParallel, 2)})  peak RSS ${fmt(cold.rssMB)} MB`,
+      );
+      console.log(
+        `  warm start (cache)      ${fmt(warm.ms)} ms  (${warm.fromCache} from cache)  peak RSS ${fmt(warm.rssMB)} MB`,
+      );
+      console.log(
+        `  re-index one file       p50 ${fmt(inc.p50, 1)} ms  p95 ${fmt(inc.p95, 1)} ms  (${inc.file}, 40 edits)`,
+      );
     } finally {
       fs.rmSync(cacheDir, { recursive: true, force: true });
     }

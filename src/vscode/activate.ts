@@ -12,7 +12,9 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     chatView,
     indexService,
-    vscode.window.registerWebviewViewProvider(Views.chat, chatView, { webviewOptions: { retainContextWhenHidden: true } }),
+    vscode.window.registerWebviewViewProvider(Views.chat, chatView, {
+      webviewOptions: { retainContextWhenHidden: true },
+    }),
     vscode.commands.registerCommand(Commands.rebuildIndex, () => indexService.rebuild()),
     vscode.commands.registerCommand(Commands.showIndexDetails, () => indexService.showDetails()),
   );

@@ -23,7 +23,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     });
     this.disposables.push(
       view.webview.onDidReceiveMessage((msg: Envelope<WebviewToHost>) => {
-        if (msg.type === "webview/ready" && this.lastStatus) this.post({ type: "index/status", payload: this.lastStatus });
+        if (msg.type === "webview/ready" && this.lastStatus)
+          this.post({ type: "index/status", payload: this.lastStatus });
         if (msg.type === "index/rebuild") void vscode.commands.executeCommand(Commands.rebuildIndex);
       }),
       view.onDidDispose(() => (this.view = undefined)),

@@ -118,7 +118,11 @@ export class IndexService implements vscode.Disposable {
   private async flushUpdates(): Promise<void> {
     const index = this.current;
     if (!index) {
-      if (this.building) this.building.then(() => this.flushUpdates(), () => undefined);
+      if (this.building)
+        this.building.then(
+          () => this.flushUpdates(),
+          () => undefined,
+        );
       return;
     }
     const paths = [...this.pending];

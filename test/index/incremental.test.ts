@@ -11,11 +11,14 @@ test("lineEdit covers exactly the changed lines", () => {
   const e = lineEdit(before, after)!;
   assert.equal(before.slice(e.startIndex, e.oldEndIndex), "b\n");
   assert.equal(after.slice(e.startIndex, e.newEndIndex), "B\nBB\n");
-  assert.deepEqual([e.startPosition, e.oldEndPosition, e.newEndPosition], [
-    { row: 1, column: 0 },
-    { row: 2, column: 0 },
-    { row: 3, column: 0 },
-  ]);
+  assert.deepEqual(
+    [e.startPosition, e.oldEndPosition, e.newEndPosition],
+    [
+      { row: 1, column: 0 },
+      { row: 2, column: 0 },
+      { row: 3, column: 0 },
+    ],
+  );
   assert.equal(lineEdit(before, before), undefined);
   assert.equal(lineEdit("a\nb", "a\nc"), undefined, "a last line without newline is parsed afresh");
 });

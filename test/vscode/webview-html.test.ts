@@ -20,5 +20,8 @@ test("nonces are fresh and long", () => {
 
 test("the page's only script carries the nonce", () => {
   const html = webviewHtml({ cspSource: "src:", nonce: "N1", scriptUri: "src:/chat.js", title: "T" });
-  assert.deepEqual([...html.matchAll(/<script[^>]*>/g)].map((m) => m[0]), ['<script nonce="N1" src="src:/chat.js">']);
+  assert.deepEqual(
+    [...html.matchAll(/<script[^>]*>/g)].map((m) => m[0]),
+    ['<script nonce="N1" src="src:/chat.js">'],
+  );
 });

@@ -55,23 +55,23 @@ export function parseTree(grammar: LoadedGrammar, text: string, oldTree?: Tree):
 
 export function factsFromTree(grammar: LoadedGrammar, tree: Tree, text: string): FileFacts {
   const root = tree.rootNode;
-    const errors = root.hasError ? collectErrors(root) : [];
-    const errorRanges = errors.length > 0 ? root.descendantsOfType("ERROR").map(spanOf) : [];
-    const raw: RawDef[] = [];
-    const refs: Record<string, number[]> = Object.create(null) as Record<string, number[]>;
-    const imports: ImportFact[] = [];
-    for (const match of grammar.query.matches(root)) {
-      collectMatch(match, raw, refs, imports);
-    }
-    const defs = raw.filter((d) => !errorRanges.some((e) => inside(d, e)));
-    return {
-      lang: grammar.id,
-      lines: countLines(text),
-      symbols: buildSymbols(defs, grammar.id),
-      refs: dedupeLines(refs),
-      imports,
-      errors,
-    };
+  const errors = root.hasError ? collectErrors(root) : [];
+  const errorRanges = errors.length > 0 ? root.descendantsOfType("ERROR").map(spanOf) : [];
+  const raw: RawDef[] = [];
+  const refs: Record<string, number[]> = Object.create(null) as Record<string, number[]>;
+  const imports: ImportFact[] = [];
+  for (const match of grammar.query.matches(root)) {
+    collectMatch(match, raw, refs, imports);
+  }
+  const defs = raw.filter((d) => !errorRanges.some((e) => inside(d, e)));
+  return {
+    lang: grammar.id,
+    lines: countLines(text),
+    symbols: buildSymbols(defs, grammar.id),
+    refs: dedupeLines(refs),
+    imports,
+    errors,
+  };
 }
 
 function collectMatch(match: QueryMatch, defs: RawDef[], refs: Record<string, number[]>, imports: ImportFact[]): void {
