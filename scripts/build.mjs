@@ -62,6 +62,8 @@ copy(
   path.join(path.dirname(require_("web-tree-sitter")), "web-tree-sitter.wasm"),
   path.join(dist, "wasm", "web-tree-sitter.wasm"),
 );
+// tiktoken loads its wasm from next to the bundle that requires it.
+copy(path.join(path.dirname(require_("tiktoken")), "tiktoken_bg.wasm"), path.join(dist, "tiktoken_bg.wasm"));
 for (const f of fs.readdirSync("src/core/index/queries"))
   copy(path.join("src/core/index/queries", f), path.join(dist, "queries", f));
 fs.chmodSync(path.join(dist, "cli.js"), 0o755);

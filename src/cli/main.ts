@@ -1,10 +1,12 @@
 import { parseArgs, UsageError } from "./args";
+import { contextUsage, runContext } from "./context-command";
 import { indexUsage, runIndex } from "./index-command";
 
 const usage = `Threadline: answers questions about a codebase.
 
 usage:
   ${indexUsage}
+  ${contextUsage}
 `;
 
 const booleanFlags = new Set(["json", "help"]);
@@ -17,6 +19,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     switch (command) {
       case "index":
         return await runIndex(args, process.stdout);
+      case "context":
+        return await runContext(args, process.stdout);
       case undefined:
       case "help":
       case "--help":

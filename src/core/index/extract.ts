@@ -151,14 +151,12 @@ function endLine(node: Node): number {
   return end.column === 0 && end.row > node.startPosition.row ? end.row : end.row + 1;
 }
 
+/** The signature ends where the last node before the body ends (`:`, `)`, a return type). */
 function signatureEnd(node: Node, start: number): number {
   const body = node.childForFieldName("body");
-  if (!body) return Math.min(endLine(node), Math.max(start, node.startPosition.row + 1));
-  const bodyRow = body.startPosition.row + 1;
-  // Brace- or keyword-opened bodies start on the signature's last line; Python's
-  // block starts at its first statement, one line below the signature.
-  const opensInline = body.firstChild?.type === "{" || body.startPosition.row === node.startPosition.row;
-  return Math.max(start, opensInline ? bodyRow : bodyRow - 1);
+  const before = body?.previousSibling;
+  if (!body || !before) return Math.max(start, Math.min(endLine(node), node.startPosition.row + 1));
+  return Math.max(start, before.endPosition.row + 1);
 }
 
 function pythonDocstring(node: Node) {

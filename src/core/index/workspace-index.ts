@@ -58,6 +58,7 @@ export class WorkspaceIndex {
   private readonly folders: FolderState[];
   private readonly problemList: IndexProblem[] = [];
   private lastBuildMs = 0;
+  private versionCounter = 0;
   private fromCacheCount = 0;
 
   constructor(
@@ -173,6 +174,7 @@ export class WorkspaceIndex {
 
   private accept(state: FolderState, rel: string, abs: string, hash: string, size: number, outcome: CachedOutcome) {
     const wp = this.workspacePath(state, rel);
+    this.versionCounter++;
     if ("skip" in outcome) {
       state.skipped[outcome.skip]++;
       this.byPath.delete(wp);
@@ -212,6 +214,7 @@ export class WorkspaceIndex {
     const existed = this.byPath.has(wp);
     const remove = (): UpdateKind => {
       if (!existed) return "skipped";
+      this.versionCounter++;
       this.byPath.delete(wp);
       delete state.cache.files[rel];
       state.dirty = true;
@@ -248,6 +251,11 @@ export class WorkspaceIndex {
       await saveCache(cacheFileFor(this.options.cacheDir, state.root), state.cache);
       state.dirty = false;
     }
+  }
+
+  /** Bumped on every change, so derived data (the retrieval index) knows when it is stale. */
+  get version(): number {
+    return this.versionCounter;
   }
 
   get(p: WorkspacePath): IndexedFile | undefined {

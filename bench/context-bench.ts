@@ -1,0 +1,183 @@
+/**
+ * `npm run bench:context [-- --budgets 4000,8000,16000 --limit N --repo sympy]`
+ *
+ * Builds Threadline's context for each SWE-bench Lite instance of
+ * ../shared/bench/swebench-lite-dev.jsonl from the tree at its base commit,
+ * and SWE-bench's sparse baseline (whole files ranked by BM25, added in rank
+ * order while they fit) in the same run, and prints one table of the
+ * measures defined in ../shared/bench/README.md.
+ *
+ * Source trees come from bare git mirrors (THREADLINE_MIRRORS, default
+ * ../.mirror, one `<owner>+<name>/repo` each, as the workplace's fetch tool
+ * brings them); they are unpacked under the system temp folder, never into the project.
+ */
+import { execSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Bm25Index } from "../src/core/context/bm25";
+import { ContextEngine } from "../src/core/context/context-engine";
+import type { TokenCounter } from "../src/core/context/token-counter";
+import { createNodeIndex } from "../src/core/index/node/create";
+import type { WorkspaceIndex } from "../src/core/index/workspace-index";
+import { linesInContext, loadInstances, score, type Instance, type Scores } from "./swebench";
+
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const budgets = (flag("budgets") ?? "4000,8000,16000").split(",").map(Number);
+const dataFile = flag("data") ?? path.resolve("..", "shared", "bench", "swebench-lite-dev.jsonl");
+const mirrors = process.env.THREADLINE_MIRRORS ?? path.resolve("..", ".mirror");
+const work = path.join(os.tmpdir(), "threadline-bench");
+
+interface Row {
+  system: string;
+  budget: number;
+  scores: Scores;
+  tokens: number;
+  ms: number;
+}
+
+function materialize(instance: Instance): string | undefined {
+  const gitDir = path.join(mirrors, instance.repo.replace("/", "+"), "repo");
+  if (!fs.existsSync(gitDir)) return undefined;
+  const dir = path.join(work, "trees", instance.repo.replace("/", "+"));
+  const stamp = path.join(work, "trees", instance.repo.replace("/", "+") + ".commit");
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === instance.base_commit) return dir;
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  // Snapshots may lack a few large blobs; archive what is there (tar still gets every readable file).
+  execSync(`git --git-dir=${JSON.stringify(gitDir)} archive ${instance.base_commit} | tar -x -C ${JSON.stringify(dir)}`, {
+    stdio: ["ignore", "ignore", "ignore"],
+    maxBuffer: 1 << 30,
+  });
+  fs.writeFileSync(stamp, instance.base_commit);
+  return dir;
+}
+
+/** SWE-bench's sparse retrieval: plain lower-cased words, whole files, BM25, fill in rank order. */
+function baseline(index: WorkspaceIndex, question: string, budget: number, counter: TokenCounter, bm: BaselineIndex) {
+  const t = performance.now();
+  const q = new Map<number, number>();
+  for (const w of words(question)) {
+    const id = bm.vocab.get(w);
+    if (id !== undefined) q.set(id, (q.get(id) ?? 0) + 1);
+  }
+  let text = "";
+  let tokens = 0;
+  for (const hit of bm.index.search(q, 200)) {
+    const file = bm.files[hit.doc]!;
+    const lines = bm.lines.get(file)!;
+    const block = `[start of ${file}]\n${lines.map((l, i) => `${i + 1} | ${l}`).join("\n")}\n[end of ${file}]\n`;
+    const n = counter.count(block);
+    if (tokens + n > budget) break;
+    text += block;
+    tokens += n;
+  }
+  void index;
+  return { text, tokens: text ? counter.count(text) : 0, ms: performance.now() - t };
+}
+
+interface BaselineIndex {
+  index: Bm25Index;
+  files: string[];
+  vocab: Map<string, number>;
+  lines: Map<string, string[]>;
+}
+
+function words(text: string): string[] {
+  return text.toLowerCase().match(/[a-z0-9_]+/g) ?? [];
+}
+
+function buildBaseline(lines: Map<string, string[]>): BaselineIndex {
+  const vocab = new Map<string, number>();
+  const files = [...lines.keys()];
+  const counts = files.map((f) => {
+    const c = new Map<number, number>();
+    for (const w of words(lines.get(f)!.join("\n"))) {
+      let id = vocab.get(w);
+      if (id === undefined) vocab.set(w, (id = vocab.size));
+      c.set(id, (c.get(id) ?? 0) + 1);
+    }
+    return c;
+  });
+  return { index: Bm25Index.fromCounts(counts, vocab.size), files, vocab, lines };
+}
+
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(s.length * p))]! : 0;
+};
+
+async function main() {
+  let instances = loadInstances(dataFile);
+  const repoFilter = flag("repo");
+  if (repoFilter) instances = instances.filter((i) => i.repo.includes(repoFilter));
+  const limit = Number(flag("limit") ?? instances.length);
+  instances = instances.slice(0, limit).sort((a, b) => a.repo.localeCompare(b.repo) || a.base_commit.localeCompare(b.base_commit));
+  fs.mkdirSync(work, { recursive: true });
+  const rows: Row[] = [];
+  const skipped = new Set<string>();
+  const prepareMs: number[] = [];
+  for (const [n, instance] of instances.entries()) {
+    const dir = materialize(instance);
+    if (!dir) {
+      skipped.add(instance.repo);
+      continue;
+    }
+    const index = createNodeIndex([{ name: "repo", path: dir }], { cacheDir: path.join(work, "cache"), assetsDir: path.resolve("dist") });
+    await index.build();
+    await index.save();
+    const engine = new ContextEngine(index);
+    prepareMs.push(engine.prepare());
+    const retrieval = engine.retrievalIndex!;
+    const counter = engine.counter("o200k_base");
+    const bm = buildBaseline(retrieval.lines);
+    const fileLines = (f: string) => retrieval.lines.get(f);
+    const symbolsOf = (f: string) => index.get(f)?.symbols.map((s) => ({ name: s.qualifiedName, start: s.start, end: s.end }));
+    for (const budget of budgets) {
+      const t = performance.now();
+      const pack = engine.build(instance.problem_statement, { budget });
+      const ms = performance.now() - t;
+      if (pack.tokens > budget) throw new Error(`${instance.instance_id}: ${pack.tokens} tokens > budget ${budget}`);
+      rows.push({ system: "threadline", budget, scores: score(instance, linesInContext(pack.text, fileLines), symbolsOf), tokens: pack.tokens, ms });
+      const b = baseline(index, instance.problem_statement, budget, counter, bm);
+      rows.push({ system: "bm25-files", budget, scores: score(instance, linesInContext(b.text, fileLines), symbolsOf), tokens: b.tokens, ms: b.ms });
+    }
+    const last = rows.filter((r) => r.system === "threadline").slice(-budgets.length);
+    process.stderr.write(
+      `[${n + 1}/${instances.length}] ${instance.instance_id}: ` +
+        last.map((r) => `${r.budget}: file ${r.scores.fileRecall} fn ${r.scores.functionRecall.toFixed(2)} line ${r.scores.lineRecall.toFixed(2)}`).join(" | ") +
+        "\n",
+    );
+    engine.dispose();
+    index.dispose();
+  }
+  console.log(`\nSWE-bench Lite dev: ${rows.length / (2 * budgets.length)} instances measured${skipped.size ? `; skipped (no mirror): ${[...skipped].join(", ")}` : ""}`);
+  console.log(`retrieval index build per tree: p50 ${pct(prepareMs, 0.5).toFixed(0)} ms, p95 ${pct(prepareMs, 0.95).toFixed(0)} ms`);
+  console.log("budget  system      file recall  function recall  line recall  mean tokens  p50 ms  p95 ms");
+  for (const budget of budgets) {
+    for (const system of ["threadline", "bm25-files"]) {
+      const rs = rows.filter((r) => r.budget === budget && r.system === system);
+      console.log(
+        [
+          String(budget).padEnd(7),
+          system.padEnd(11),
+          `${(100 * mean(rs.map((r) => r.scores.fileRecall))).toFixed(1)}%`.padStart(11),
+          `${(100 * mean(rs.map((r) => r.scores.functionRecall))).toFixed(1)}%`.padStart(16),
+          `${(100 * mean(rs.map((r) => r.scores.lineRecall))).toFixed(1)}%`.padStart(12),
+          mean(rs.map((r) => r.tokens)).toFixed(0).padStart(12),
+          pct(rs.map((r) => r.ms), 0.5).toFixed(0).padStart(7),
+          pct(rs.map((r) => r.ms), 0.95).toFixed(0).padStart(7),
+        ].join(" "),
+      );
+    }
+  }
+  const unresolved = rows.filter((r) => r.system === "threadline" && r.budget === budgets[0]).reduce((a, r) => a + r.scores.unresolvedFunctions, 0);
+  if (unresolved) console.log(`(${unresolved} gold functions were not found by name in the index and count as missed)`);
+}
+
+void main();

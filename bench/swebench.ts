@@ -1,0 +1,142 @@
+/** SWE-bench Lite instances and the measures of ../shared/bench/README.md. */
+import * as fs from "node:fs";
+
+export interface Instance {
+  instance_id: string;
+  repo: string;
+  base_commit: string;
+  problem_statement: string;
+  golden_patch: string;
+  expected_spans: Record<string, string[]>;
+}
+
+export function loadInstances(file: string): Instance[] {
+  return fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Instance);
+}
+
+/**
+ * Pre-image lines of a unified diff, per file: removed lines, and for an
+ * insertion the pre-image line it follows.
+ */
+export function preImageLines(patch: string): Map<string, Set<number>> {
+  const out = new Map<string, Set<number>>();
+  let file: string | undefined;
+  let oldLine = 0;
+  let inHunk = false;
+  for (const line of patch.split("\n")) {
+    if (line.startsWith("--- ")) {
+      inHunk = false;
+      continue;
+    }
+    if (line.startsWith("+++ ")) {
+      file = line.slice(4).replace(/^b\//, "").trim();
+      if (!out.has(file)) out.set(file, new Set());
+      continue;
+    }
+    const hunk = /^@@ -(\d+)(?:,\d+)? \+\d+(?:,\d+)? @@/.exec(line);
+    if (hunk) {
+      oldLine = Number(hunk[1]);
+      inHunk = true;
+      continue;
+    }
+    if (!inHunk || !file) continue;
+    const set = out.get(file)!;
+    if (line.startsWith("-")) {
+      set.add(oldLine);
+      oldLine++;
+    } else if (line.startsWith("+")) {
+      if (oldLine > 1) set.add(oldLine - 1);
+    } else if (line.startsWith(" ") || line === "") {
+      oldLine++;
+    }
+  }
+  return out;
+}
+
+/** Lines of each file whose text appears verbatim, numbered, in a context text (`## path` then `N | code`). */
+export function linesInContext(text: string, fileLines: (file: string) => string[] | undefined): Map<string, Set<number>> {
+  const out = new Map<string, Set<number>>();
+  let file: string | undefined;
+  for (const line of text.split("\n")) {
+    const header = /^## (.+)$/.exec(line) ?? /^\[start of (.+)\]$/.exec(line);
+    if (header) {
+      file = header[1];
+      continue;
+    }
+    const numbered = /^\s*(\d+) \| ?(.*)$/.exec(line);
+    if (!numbered || !file) continue;
+    const n = Number(numbered[1]);
+    const actual = fileLines(file)?.[n - 1];
+    if (actual === undefined || actual !== numbered[2]) continue;
+    let set = out.get(file);
+    if (!set) out.set(file, (set = new Set()));
+    set.add(n);
+  }
+  return out;
+}
+
+export interface Scores {
+  fileRecall: number;
+  functionRecall: number;
+  lineRecall: number;
+  unresolvedFunctions: number;
+}
+
+export interface SymbolRange {
+  name: string;
+  start: number;
+  end: number;
+}
+
+/** The three measures for one instance, given the context's lines and each gold file's symbols. */
+export function score(
+  instance: Instance,
+  shown: Map<string, Set<number>>,
+  symbolsOf: (file: string) => SymbolRange[] | undefined,
+): Scores {
+  const gold = preImageLines(instance.golden_patch);
+  const goldFiles = new Set([...gold.keys(), ...Object.keys(instance.expected_spans)]);
+  const fileRecall = [...goldFiles].every((f) => (shown.get(f)?.size ?? 0) > 0) ? 1 : 0;
+  let lines = 0;
+  let hit = 0;
+  for (const [f, set] of gold) {
+    for (const l of set) {
+      lines++;
+      if (shown.get(f)?.has(l)) hit++;
+    }
+  }
+  let functions = 0;
+  let found = 0;
+  let unresolved = 0;
+  for (const [f, names] of Object.entries(instance.expected_spans)) {
+    const symbols = symbolsOf(f) ?? [];
+    const changed = gold.get(f) ?? new Set<number>();
+    const seen = shown.get(f) ?? new Set<number>();
+    for (const name of names) {
+      functions++;
+      if (name === "imports" || name.startsWith("impl:")) {
+        // Module-level code: every changed line outside any definition must be shown.
+        const outside = [...changed].filter((l) => !symbols.some((s) => l >= s.start && l <= s.end));
+        if (outside.every((l) => seen.has(l))) found++;
+        continue;
+      }
+      const symbol = symbols.find((s) => s.name === name);
+      if (!symbol) {
+        unresolved++;
+        continue;
+      }
+      const inside = [...changed].filter((l) => l >= symbol.start && l <= symbol.end);
+      if (seen.has(symbol.start) && inside.every((l) => seen.has(l))) found++;
+    }
+  }
+  return {
+    fileRecall,
+    functionRecall: functions > 0 ? found / functions : 1,
+    lineRecall: lines > 0 ? hit / lines : 1,
+    unresolvedFunctions: unresolved,
+  };
+}

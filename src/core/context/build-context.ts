@@ -1,0 +1,210 @@
+import { rankUnits, type RankedUnit } from "./rank";
+import { CONTEXT_PREAMBLE, fileHeader, renderOutline, renderSpan, shownRanges, type Detail } from "./render";
+import type { RetrievalIndex } from "./retrieval-index";
+import type { TokenCounter } from "./token-counter";
+import type { ContextOptions, ContextPackage, ContextSpan, PrunedSpan, SpanOrder } from "./types";
+
+/** Candidates considered for the pack; the rest of the ranking is too weak to matter. */
+const MAX_CANDIDATES = 400;
+/** Share of the budget the outline may take. */
+const OUTLINE_SHARE = 0.12;
+/** Share kept back from full spans for elided signatures of the next-ranked units. */
+const ELIDED_SHARE = 0.15;
+/** How many pruned candidates are listed in the package. */
+const MAX_PRUNED_LISTED = 60;
+
+interface Choice {
+  ranked: RankedUnit;
+  detail: Detail;
+  tokens: number;
+}
+
+/**
+ * Builds the context package for a question: rank units, choose what to show
+ * in full and what elided within the budget, render outline and spans, and
+ * verify the exact token count of the final text. A pure function of
+ * (retrieval index, question, options).
+ */
+export function buildContext(
+  index: RetrievalIndex,
+  counter: TokenCounter,
+  question: string,
+  options: ContextOptions,
+): ContextPackage {
+  const t0 = performance.now();
+  const ranked = rankUnits(index, question, options.editor).slice(0, MAX_CANDIDATES);
+  const t1 = performance.now();
+  const budget = Math.max(0, Math.floor(options.budget));
+  const tokensOf = (r: RankedUnit, detail: Detail) => {
+    const key = `${counter.encoding}:${r.unit}:${detail}`;
+    let n = index.tokenCosts.get(key);
+    if (n === undefined) {
+      const unit = index.units[r.unit]!;
+      n = counter.count(renderSpan("S000", unit, detail, index.lines.get(unit.file)!)) + 1;
+      index.tokenCosts.set(key, n);
+    }
+    return n;
+  };
+  /** Cheap lower-bound-ish estimate, to skip exact counts of spans that plainly cannot fit. */
+  const roughTokens = (r: RankedUnit, detail: Detail) => {
+    const unit = index.units[r.unit]!;
+    if (detail === "elided") return 0;
+    const lines = index.lines.get(unit.file)!;
+    let chars = 0;
+    for (let l = unit.start; l <= unit.end; l++) chars += (lines[l - 1]?.length ?? 0) + 8;
+    return chars / 6;
+  };
+  const headerCost = counter.count(CONTEXT_PREAMBLE + "# Code\n");
+  const fileHeaderCost = (file: string) => counter.count(fileHeader(file));
+
+  const chosen = new Map<number, Choice>();
+  const filesUsed = new Set<string>();
+  let used = headerCost;
+  const tryAdd = (r: RankedUnit, detail: Detail, limit: number) => {
+    const unit = index.units[r.unit]!;
+    if (used + roughTokens(r, detail) > limit) return false;
+    const extra = tokensOf(r, detail) + (filesUsed.has(unit.file) ? 0 : fileHeaderCost(unit.file));
+    if (used + extra > limit) return false;
+    chosen.set(r.unit, { ranked: r, detail, tokens: tokensOf(r, detail) });
+    filesUsed.add(unit.file);
+    used += extra;
+    return true;
+  };
+  const outlineReserve = Math.floor(budget * OUTLINE_SHARE);
+  const fullLimit = budget - outlineReserve - Math.floor(budget * ELIDED_SHARE);
+  for (const r of ranked) tryAdd(r, "full", fullLimit);
+  for (const r of ranked) if (!chosen.has(r.unit)) tryAdd(r, "elided", budget - outlineReserve);
+  const t2 = performance.now();
+
+  // Render, then make the count exact: drop the weakest choices until the text fits.
+  let pack = render(index, counter, question, budget, chosen, options.order ?? "edges", outlineReserve);
+  while (pack.tokens > budget && chosen.size > 0) {
+    const weakest = [...chosen.values()].reduce((a, b) => (b.ranked.score < a.ranked.score ? b : a));
+    chosen.delete(weakest.ranked.unit);
+    pack = render(index, counter, question, budget, chosen, options.order ?? "edges", outlineReserve);
+  }
+  if (pack.tokens > budget) pack = emptyPackage(counter, question, budget);
+  // Everything considered but not shown whole is pruned, with the reason.
+  const pruned: PrunedSpan[] = [];
+  for (const r of ranked) {
+    if (pruned.length >= MAX_PRUNED_LISTED) break;
+    const unit = index.units[r.unit]!;
+    const choice = chosen.get(r.unit);
+    if (choice?.detail === "full") continue;
+    const shown = choice ? shownRanges(unit, "elided") : [];
+    const lastShown = shown.length > 0 ? shown[shown.length - 1]![1] : unit.start - 1;
+    if (lastShown >= unit.end) continue;
+    pruned.push({
+      file: unit.file,
+      ranges: [[lastShown + 1, unit.end]],
+      symbol: unit.name,
+      reason: choice ? "body elided: ranked below the spans shown in full" : "over budget",
+    });
+  }
+  const t3 = performance.now();
+  return {
+    ...pack,
+    pruned,
+    stats: {
+      candidates: ranked.length,
+      ms: { rank: ms(t1 - t0), select: ms(t2 - t1), render: ms(t3 - t2), total: ms(t3 - t0) },
+    },
+  };
+}
+
+type Rendered = Omit<ContextPackage, "pruned" | "stats">;
+
+function render(
+  index: RetrievalIndex,
+  counter: TokenCounter,
+  question: string,
+  budget: number,
+  chosen: ReadonlyMap<number, Choice>,
+  order: SpanOrder,
+  outlineReserve: number,
+): Rendered {
+  const byFile = new Map<string, Choice[]>();
+  for (const c of chosen.values()) {
+    const file = index.units[c.ranked.unit]!.file;
+    const list = byFile.get(file);
+    if (list) list.push(c);
+    else byFile.set(file, [c]);
+  }
+  const groups = [...byFile.entries()].map(([file, choices]) => ({
+    file,
+    choices: choices.sort((a, b) => index.units[a.ranked.unit]!.start - index.units[b.ranked.unit]!.start),
+    best: Math.max(...choices.map((c) => c.ranked.score)),
+  }));
+  const ordered = orderGroups(groups, order);
+
+  // The outline covers the files shown, strongest first, as far as its share of the budget allows.
+  const byStrength = [...groups].sort((a, b) => b.best - a.best || (a.file < b.file ? -1 : 1));
+  let outline = "";
+  for (let n = byStrength.length; n > 0; n--) {
+    const candidate = renderOutline(
+      byStrength.slice(0, n).map((g) => ({
+        file: index.files.get(g.file)!,
+        lines: index.lines.get(g.file)!,
+        picked: new Set(g.choices.map((c) => index.units[c.ranked.unit]!.name)),
+      })),
+    );
+    if (counter.count(candidate) <= outlineReserve) {
+      outline = candidate + "\n";
+      break;
+    }
+  }
+
+  let code = "# Code\n";
+  const spans: ContextSpan[] = [];
+  for (const g of ordered) {
+    code += fileHeader(g.file);
+    for (const c of g.choices) {
+      const unit = index.units[c.ranked.unit]!;
+      const id = `S${spans.length + 1}`;
+      code += renderSpan(id, unit, c.detail, index.lines.get(unit.file)!) + "\n";
+      spans.push({
+        id,
+        file: unit.file,
+        ranges: shownRanges(unit, c.detail),
+        ...(unit.name !== "<module>" ? { symbol: unit.name } : {}),
+        detail: c.detail,
+        score: c.ranked.score,
+        reasons: c.ranked.reasons,
+        tokens: c.tokens,
+      });
+    }
+  }
+  const text = CONTEXT_PREAMBLE + outline + code;
+  const outlineTokens = outline ? counter.count(outline) : 0;
+  const tokens = counter.count(text);
+  return {
+    question,
+    budget,
+    tokens,
+    encoding: counter.encoding,
+    text,
+    spans,
+    sections: { outline: outlineTokens, spans: tokens - outlineTokens },
+  };
+}
+
+/**
+ * `edges` (default) puts the strongest files first and last, where models
+ * attend best, and the weakest in the middle; `score` is strongest first;
+ * `source` is by path.
+ */
+function orderGroups<G extends { file: string; best: number }>(groups: G[], order: SpanOrder): G[] {
+  const byScore = [...groups].sort((a, b) => b.best - a.best || (a.file < b.file ? -1 : 1));
+  if (order === "score") return byScore;
+  if (order === "source") return [...groups].sort((a, b) => (a.file < b.file ? -1 : 1));
+  const front: G[] = [];
+  const back: G[] = [];
+  byScore.forEach((g, i) => (i % 2 === 0 ? front.push(g) : back.unshift(g)));
+  return [...front, ...back];
+}
+
+function emptyPackage(counter: TokenCounter, question: string, budget: number): Rendered {
+  return { question, budget, tokens: 0, encoding: counter.encoding, text: "", spans: [], sections: { outline: 0, spans: 0 } };
+}
+
+const ms = (x: number) => Math.round(x * 10) / 10;

@@ -1,0 +1,152 @@
+import type { WorkspacePath } from "../index/types";
+import { personalizedPageRank } from "./pagerank";
+import { parseQuestion } from "./question";
+import type { RetrievalIndex } from "./retrieval-index";
+import type { EditorFocus, Reason } from "./types";
+
+/**
+ * How much each signal counts. Lexical scores are normalised to the best hit
+ * (0..1) before weighting, so the weights compare like with like.
+ */
+export const RankWeights = {
+  /** BM25 of the unit's own text, path and name. */
+  bm25: 1.0,
+  /** BM25 of the whole file, shared by its units: files about the question lift their parts. */
+  file: 0.5,
+  /** The question names the unit's symbol; scaled down when many units share the name. */
+  identifier: 1.2,
+  /** The question names the unit's file. */
+  path: 0.4,
+  /** A `file:line` mention or traceback frame falls inside the unit. */
+  line: 2.0,
+  editorSelection: 2.0,
+  editorActive: 0.4,
+  editorOpen: 0.15,
+  /** Personalized PageRank over the reference graph, seeded by everything above. */
+  graph: 0.6,
+} as const;
+
+/** BM25 hits kept, for units and for whole files. */
+const BM25_UNITS = 2000;
+const BM25_FILES = 200;
+/** How many units seed the graph walk; the long tail of weak BM25 hits would only add noise. */
+const GRAPH_SEEDS = 60;
+/** A name defined in more places than this is too generic to match a question's identifier. */
+const MAX_IDENTIFIER_DEFS = 40;
+
+export interface RankedUnit {
+  unit: number;
+  score: number;
+  reasons: Reason[];
+}
+
+export function rankUnits(index: RetrievalIndex, question: string, editor?: EditorFocus): RankedUnit[] {
+  const scores = new Map<number, { score: number; reasons: Reason[] }>();
+  const add = (unit: number, amount: number, reason: Reason) => {
+    if (amount <= 0) return;
+    const entry = scores.get(unit);
+    if (entry) {
+      entry.score += amount;
+      entry.reasons.push(reason);
+    } else scores.set(unit, { score: amount, reasons: [reason] });
+  };
+
+  const query = index.vocabulary.query(question);
+  const bm25 = index.unitSearch.search(query, BM25_UNITS);
+  const best = bm25[0]?.score ?? 0;
+  for (const hit of bm25) {
+    const s = hit.score / best;
+    const terms = hit.terms
+      .sort((a, b) => index.unitSearch.idf(b) - index.unitSearch.idf(a))
+      .slice(0, 6)
+      .map((t) => index.vocabulary.terms[t]!);
+    add(hit.doc, RankWeights.bm25 * s, { kind: "bm25", score: round(s), terms });
+  }
+  const fileHits = index.fileSearch.search(query, BM25_FILES);
+  const bestFile = fileHits[0]?.score ?? 0;
+  const fileScore = new Map<WorkspacePath, number>();
+  for (const hit of fileHits) fileScore.set(index.fileOrder[hit.doc]!, hit.score / bestFile);
+
+  const mentions = parseQuestion(question);
+  for (const id of mentions.identifiers) {
+    const parts = id.split(".");
+    const names = new Set([id, parts.slice(-2).join("."), parts[parts.length - 1]!]);
+    for (const name of names) {
+      const defs = index.definitions.get(name);
+      if (!defs || defs.length > MAX_IDENTIFIER_DEFS) continue;
+      const weight = RankWeights.identifier / Math.sqrt(defs.length);
+      for (const u of defs) add(u, weight, { kind: "identifier", name });
+    }
+  }
+  for (const p of mentions.paths) {
+    const files = filesMatching(index, p);
+    if (files.length === 0 || files.length > 5) continue;
+    for (const f of files) for (const u of index.unitsByFile.get(f) ?? []) add(u, RankWeights.path / files.length, { kind: "path", mention: p });
+  }
+  for (const m of mentions.lines) {
+    for (const f of filesMatching(index, m.path)) {
+      const u = index.unitAt(f, m.line);
+      if (u !== undefined) add(u, RankWeights.line, { kind: "line", mention: `${m.path}:${m.line}` });
+    }
+  }
+  if (editor) addEditorSignals(index, editor, add);
+
+  // Seed the graph walk with the strongest direct evidence.
+  const seeded = [...scores.entries()].sort((a, b) => b[1].score - a[1].score).slice(0, GRAPH_SEEDS);
+  const rank = personalizedPageRank(index.graph, new Map(seeded.map(([u, e]) => [u, e.score])));
+  let maxRank = 0;
+  const seedSet = new Set(seeded.map(([u]) => u));
+  for (let u = 0; u < rank.length; u++) if (!seedSet.has(u)) maxRank = Math.max(maxRank, rank[u]!);
+  if (maxRank > 0) {
+    for (let u = 0; u < rank.length; u++) {
+      if (rank[u]! <= 0 || seedSet.has(u)) continue;
+      const s = rank[u]! / maxRank;
+      if (s >= 0.05) add(u, RankWeights.graph * s, { kind: "graph", score: round(s) });
+    }
+  }
+  for (const [u, entry] of scores) {
+    const f = fileScore.get(index.units[u]!.file);
+    if (f) entry.score += RankWeights.file * f;
+  }
+
+  return [...scores.entries()]
+    .map(([unit, e]) => ({ unit, score: round(e.score), reasons: e.reasons }))
+    .sort((a, b) => b.score - a.score || compareUnits(index, a.unit, b.unit));
+}
+
+function addEditorSignals(
+  index: RetrievalIndex,
+  editor: EditorFocus,
+  add: (unit: number, amount: number, reason: Reason) => void,
+): void {
+  if (editor.selection) {
+    const { file, start, end } = editor.selection;
+    for (const u of index.unitsByFile.get(file) ?? []) {
+      const unit = index.units[u]!;
+      if (unit.end >= start && unit.start <= end) add(u, RankWeights.editorSelection, { kind: "editor", what: "selection" });
+    }
+  }
+  if (editor.activeFile) {
+    for (const u of index.unitsByFile.get(editor.activeFile) ?? []) add(u, RankWeights.editorActive, { kind: "editor", what: "active" });
+  }
+  for (const f of editor.openFiles ?? []) {
+    if (f === editor.activeFile) continue;
+    for (const u of index.unitsByFile.get(f) ?? []) add(u, RankWeights.editorOpen, { kind: "editor", what: "open" });
+  }
+}
+
+/** Files whose path is the mention or ends with it at a folder boundary. Never by basename alone when ambiguous. */
+export function filesMatching(index: RetrievalIndex, mention: string): WorkspacePath[] {
+  const m = mention.replace(/\\/g, "/").replace(/^\.?\//, "");
+  const out: WorkspacePath[] = [];
+  for (const f of index.files.keys()) if (f === m || f.endsWith("/" + m) || m.endsWith("/" + f)) out.push(f);
+  return out;
+}
+
+function compareUnits(index: RetrievalIndex, a: number, b: number): number {
+  const ua = index.units[a]!;
+  const ub = index.units[b]!;
+  return ua.file < ub.file ? -1 : ua.file > ub.file ? 1 : ua.start - ub.start;
+}
+
+const round = (x: number) => Math.round(x * 1e4) / 1e4;

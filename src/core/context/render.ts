@@ -1,0 +1,97 @@
+import type { IndexedFile, SymbolDef, WorkspacePath } from "../index/types";
+import type { Range, Unit } from "./types";
+
+/** How a span is shown: every line, or the signature and docstring with the body elided. */
+export type Detail = "full" | "elided";
+
+export const CONTEXT_PREAMBLE =
+  "Repository context. Code lines are shown as `<line> | <code>` with their real line numbers; " +
+  "`⋮` marks lines left out. Cite a span as [S<n>] or [S<n>:<start>-<end>].\n\n";
+
+const MAX_DOC_LINES = 8;
+const MAX_OUTLINE_SYMBOLS = 25;
+const MAX_SIGNATURE_CHARS = 110;
+
+/** The lines of a unit that are shown at a given detail, as ranges. */
+export function shownRanges(unit: Unit, detail: Detail): Range[] {
+  if (detail === "full") return [[unit.start, unit.end]];
+  const ranges: Range[] = [[unit.start, unit.signatureEnd]];
+  if (unit.doc && unit.doc.start > unit.signatureEnd) {
+    const end = Math.min(unit.doc.end, unit.doc.start + MAX_DOC_LINES - 1, unit.end);
+    if (unit.doc.start === unit.signatureEnd + 1) ranges[0] = [unit.start, end];
+    else ranges.push([unit.doc.start, end]);
+  }
+  return ranges;
+}
+
+/** A span block: its citation header and its numbered lines, with `⋮` where lines are left out. */
+export function renderSpan(id: string, unit: Unit, detail: Detail, lines: readonly string[]): string {
+  const ranges = shownRanges(unit, detail);
+  const width = String(unit.end).length;
+  const label = unit.name === "<module>" ? "module code" : unit.name;
+  let out = `[${id}] ${unit.file}:${unit.start}-${unit.end} (${label}${detail === "elided" ? ", body elided" : ""})\n`;
+  let next = unit.start;
+  for (const [start, end] of ranges) {
+    if (start > next) out += elision(width, next, start - 1);
+    for (let n = start; n <= end; n++) out += `${String(n).padStart(width)} | ${lines[n - 1] ?? ""}\n`;
+    next = end + 1;
+  }
+  if (next <= unit.end) out += elision(width, next, unit.end);
+  return out;
+}
+
+function elision(width: number, from: number, to: number): string {
+  return `${"⋮".padStart(width)} | (lines ${from}-${to} elided)\n`;
+}
+
+export function fileHeader(file: WorkspacePath): string {
+  return `\n## ${file}\n`;
+}
+
+/**
+ * The outline: folders → files → symbols with one-line signatures and line
+ * ranges. For each file, the symbols that were picked and their parents come
+ * first, then the rest in source order, up to a cap.
+ */
+export function renderOutline(
+  files: readonly { file: IndexedFile; lines: readonly string[]; picked: ReadonlySet<string> }[],
+): string {
+  let out = "# Outline\n";
+  const sorted = [...files].sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
+  let openDirs: string[] = [];
+  for (const { file, lines, picked } of sorted) {
+    const parts = file.path.split("/");
+    const dirs = parts.slice(0, -1);
+    let common = 0;
+    while (common < dirs.length && common < openDirs.length && dirs[common] === openDirs[common]) common++;
+    for (let d = common; d < dirs.length; d++) out += `${"  ".repeat(d)}${dirs[d]}/\n`;
+    openDirs = dirs;
+    const depth = dirs.length;
+    out += `${"  ".repeat(depth)}${parts[parts.length - 1]}\n`;
+    for (const s of outlineSymbols(file.symbols, picked)) {
+      const nesting = ancestorsOf(file.symbols, s);
+      const signature = (lines[s.start - 1] ?? "").trim().slice(0, MAX_SIGNATURE_CHARS);
+      out += `${"  ".repeat(depth + 1 + nesting)}${signature}  [${s.start}-${s.end}]\n`;
+    }
+  }
+  return out;
+}
+
+function outlineSymbols(symbols: readonly SymbolDef[], picked: ReadonlySet<string>): SymbolDef[] {
+  const keep = new Set<SymbolDef>();
+  const withParents = (s: SymbolDef) => {
+    for (let cur: SymbolDef | undefined = s; cur && !keep.has(cur); cur = cur.parent !== undefined ? symbols[cur.parent] : undefined) keep.add(cur);
+  };
+  for (const s of symbols) if (picked.has(s.qualifiedName)) withParents(s);
+  for (const s of symbols) {
+    if (keep.size >= MAX_OUTLINE_SYMBOLS) break;
+    if (s.kind !== "constant" && ancestorsOf(symbols, s) <= 1) withParents(s);
+  }
+  return symbols.filter((s) => keep.has(s));
+}
+
+function ancestorsOf(symbols: readonly SymbolDef[], s: SymbolDef): number {
+  let n = 0;
+  for (let p = s.parent; p !== undefined; p = symbols[p]?.parent) n++;
+  return n;
+}

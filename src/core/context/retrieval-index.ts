@@ -1,0 +1,132 @@
+import type { IndexedFile, WorkspacePath } from "../index/types";
+import { Bm25Index } from "./bm25";
+import { buildGraph, type Graph } from "./pagerank";
+import type { Unit } from "./types";
+import { unitsOf } from "./units";
+import { Vocabulary } from "./vocabulary";
+
+/** What the retrieval index needs of a workspace index: its files, and their text. */
+export interface IndexSnapshot {
+  files(): Iterable<IndexedFile>;
+}
+export type TextReader = (file: IndexedFile) => string | undefined;
+
+/** Names defined by many units (`__init__`, `get`) carry little information; past this they make no edges. */
+const MAX_DEFS_PER_EDGE_NAME = 30;
+
+/**
+ * Everything retrieval needs, derived once from an index snapshot: the units,
+ * their lines, a BM25 index over units and one over files, definitions by name,
+ * and the unit reference graph. Immutable; rebuild when the index changes.
+ */
+export class RetrievalIndex {
+  readonly units: Unit[] = [];
+  readonly lines = new Map<WorkspacePath, string[]>();
+  readonly files = new Map<WorkspacePath, IndexedFile>();
+  readonly unitsByFile = new Map<WorkspacePath, number[]>();
+  /** Simple and qualified names (as written) → units defining them. */
+  readonly definitions = new Map<string, number[]>();
+  /** File paths in BM25 document order for `fileSearch`. */
+  readonly fileOrder: WorkspacePath[] = [];
+  readonly vocabulary = new Vocabulary();
+  readonly unitSearch: Bm25Index;
+  readonly fileSearch: Bm25Index;
+  readonly graph: Graph;
+  /** Exact token counts of rendered spans, per encoding, unit and detail: spans render the same every time. */
+  readonly tokenCosts = new Map<string, number>();
+
+  private constructor(snapshot: IndexSnapshot, read: TextReader) {
+    const unitCounts: Map<number, number>[] = [];
+    const fileCounts: Map<number, number>[] = [];
+    const sorted = [...snapshot.files()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    for (const file of sorted) {
+      const text = read(file);
+      if (text === undefined) continue;
+      const lines = text.split("\n");
+      this.lines.set(file.path, lines);
+      this.files.set(file.path, file);
+      const ids: number[] = [];
+      const pathCounts = new Map<number, number>();
+      this.vocabulary.count(file.path.replace(/[/.-]/g, " "), pathCounts);
+      const whole = new Map(pathCounts);
+      for (const unit of unitsOf(file)) {
+        const id = this.units.length;
+        this.units.push(unit);
+        ids.push(id);
+        // A unit is its lines, its name (twice: names are the strongest words) and its file's path.
+        const counts = new Map(pathCounts);
+        if (unit.name !== "<module>") this.vocabulary.count(unit.name, counts, 2);
+        const body = new Map<number, number>();
+        for (let l = unit.start; l <= unit.end; l++) this.vocabulary.count(lines[l - 1] ?? "", body);
+        for (const [t, n] of body) {
+          counts.set(t, (counts.get(t) ?? 0) + n);
+          whole.set(t, (whole.get(t) ?? 0) + n);
+        }
+        unitCounts.push(counts);
+      }
+      this.unitsByFile.set(file.path, ids);
+      this.fileOrder.push(file.path);
+      fileCounts.push(whole);
+      for (const s of file.symbols) {
+        const unit = this.unitAt(file.path, s.start);
+        if (unit === undefined) continue;
+        addTo(this.definitions, s.name, unit);
+        if (s.qualifiedName !== s.name) addTo(this.definitions, s.qualifiedName, unit);
+      }
+    }
+    this.unitSearch = Bm25Index.fromCounts(unitCounts, this.vocabulary.size);
+    this.fileSearch = Bm25Index.fromCounts(fileCounts, this.vocabulary.size);
+    this.graph = this.buildReferenceGraph();
+  }
+
+  static build(snapshot: IndexSnapshot, read: TextReader): RetrievalIndex {
+    return new RetrievalIndex(snapshot, read);
+  }
+
+  /** The unit covering a line, by binary search over the file's units. */
+  unitAt(file: WorkspacePath, line: number): number | undefined {
+    const ids = this.unitsByFile.get(file);
+    if (!ids) return undefined;
+    let lo = 0;
+    let hi = ids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const u = this.units[ids[mid]!]!;
+      if (line < u.start) hi = mid - 1;
+      else if (line > u.end) lo = mid + 1;
+      else return ids[mid];
+    }
+    return undefined;
+  }
+
+  /**
+   * Edges from each unit to the units defining the names it references,
+   * weighted by how specific the name is: a name defined once says more than
+   * one defined in thirty places.
+   */
+  private buildReferenceGraph(): Graph {
+    const edges = new Map<number, Map<number, number>>();
+    for (const [path, file] of this.files) {
+      for (const name in file.refs) {
+        if (!Object.hasOwn(file.refs, name)) continue;
+        const defs = this.definitions.get(name);
+        if (!defs || defs.length > MAX_DEFS_PER_EDGE_NAME) continue;
+        const weight = 1 / defs.length;
+        for (const line of file.refs[name]!) {
+          const from = this.unitAt(path, line);
+          if (from === undefined) continue;
+          let out = edges.get(from);
+          if (!out) edges.set(from, (out = new Map()));
+          for (const to of defs) if (to !== from) out.set(to, (out.get(to) ?? 0) + weight);
+        }
+      }
+    }
+    return buildGraph(this.units.length, edges);
+  }
+}
+
+function addTo(map: Map<string, number[]>, key: string, id: number): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [id]);
+  else if (!list.includes(id)) list.push(id);
+}

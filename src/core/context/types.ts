@@ -1,0 +1,79 @@
+import type { SymbolKind, WorkspacePath } from "../index/types";
+
+/** A 1-based inclusive line range, as `[start, end]`. */
+export type Range = [number, number];
+
+/** Why a span was picked; several can apply. */
+export type Reason =
+  | { kind: "bm25"; score: number; terms: string[] }
+  | { kind: "identifier"; name: string }
+  | { kind: "path"; mention: string }
+  | { kind: "line"; mention: string }
+  | { kind: "editor"; what: "active" | "selection" | "open" }
+  | { kind: "graph"; score: number }
+  | { kind: "model"; score: number };
+
+export interface ContextSpan {
+  /** Citation id, `S1`, `S2`, … in the order the spans appear in the text. */
+  id: string;
+  file: WorkspacePath;
+  /** Lines whose text appears verbatim in the package text. */
+  ranges: Range[];
+  /** Symbol the span belongs to, when it is one. */
+  symbol?: string;
+  /** `full` spans show every line; `elided` ones show the signature and docstring. */
+  detail: "full" | "elided";
+  score: number;
+  reasons: Reason[];
+  tokens: number;
+}
+
+export interface PrunedSpan {
+  file: WorkspacePath;
+  ranges: Range[];
+  symbol?: string;
+  reason: string;
+}
+
+/** The one object every consumer uses: chat, inspector, CLI and benchmarks. JSON-serialisable. */
+export interface ContextPackage {
+  question: string;
+  budget: number;
+  tokens: number;
+  encoding: string;
+  text: string;
+  spans: ContextSpan[];
+  pruned: PrunedSpan[];
+  sections: { outline: number; spans: number };
+  stats: { candidates: number; ms: Record<string, number> };
+}
+
+/** The editor's view of the user's focus, when there is an editor. */
+export interface EditorFocus {
+  activeFile?: WorkspacePath;
+  selection?: { file: WorkspacePath; start: number; end: number };
+  openFiles?: WorkspacePath[];
+}
+
+export type SpanOrder = "edges" | "score" | "source";
+
+export interface ContextOptions {
+  budget: number;
+  encoding?: string;
+  editor?: EditorFocus;
+  order?: SpanOrder;
+  signal?: AbortSignal;
+}
+
+/** A retrievable unit of code: a function, a class header, or a module-level block. */
+export interface Unit {
+  file: WorkspacePath;
+  start: number;
+  end: number;
+  /** Qualified symbol name, or `<module>` for module-level code. */
+  name: string;
+  kind: SymbolKind | "block";
+  /** Last signature line, and the docstring, for elided rendering. */
+  signatureEnd: number;
+  doc?: { start: number; end: number };
+}
