@@ -49,10 +49,13 @@ function materialize(instance: Instance): string | undefined {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   // Snapshots may lack a few large blobs; archive what is there (tar still gets every readable file).
-  execSync(`git --git-dir=${JSON.stringify(gitDir)} archive ${instance.base_commit} | tar -x -C ${JSON.stringify(dir)}`, {
-    stdio: ["ignore", "ignore", "ignore"],
-    maxBuffer: 1 << 30,
-  });
+  execSync(
+    `git --git-dir=${JSON.stringify(gitDir)} archive ${instance.base_commit} | tar -x -C ${JSON.stringify(dir)}`,
+    {
+      stdio: ["ignore", "ignore", "ignore"],
+      maxBuffer: 1 << 30,
+    },
+  );
   fs.writeFileSync(stamp, instance.base_commit);
   return dir;
 }
@@ -117,7 +120,9 @@ async function main() {
   const repoFilter = flag("repo");
   if (repoFilter) instances = instances.filter((i) => i.repo.includes(repoFilter));
   const limit = Number(flag("limit") ?? instances.length);
-  instances = instances.slice(0, limit).sort((a, b) => a.repo.localeCompare(b.repo) || a.base_commit.localeCompare(b.base_commit));
+  instances = instances
+    .slice(0, limit)
+    .sort((a, b) => a.repo.localeCompare(b.repo) || a.base_commit.localeCompare(b.base_commit));
   fs.mkdirSync(work, { recursive: true });
   const rows: Row[] = [];
   const skipped = new Set<string>();
@@ -128,7 +133,10 @@ async function main() {
       skipped.add(instance.repo);
       continue;
     }
-    const index = createNodeIndex([{ name: "repo", path: dir }], { cacheDir: path.join(work, "cache"), assetsDir: path.resolve("dist") });
+    const index = createNodeIndex([{ name: "repo", path: dir }], {
+      cacheDir: path.join(work, "cache"),
+      assetsDir: path.resolve("dist"),
+    });
     await index.build();
     await index.save();
     const engine = new ContextEngine(index);
@@ -137,27 +145,49 @@ async function main() {
     const counter = engine.counter("o200k_base");
     const bm = buildBaseline(retrieval.lines);
     const fileLines = (f: string) => retrieval.lines.get(f);
-    const symbolsOf = (f: string) => index.get(f)?.symbols.map((s) => ({ name: s.qualifiedName, start: s.start, end: s.end }));
+    const symbolsOf = (f: string) =>
+      index.get(f)?.symbols.map((s) => ({ name: s.qualifiedName, kind: s.kind, start: s.start, end: s.end }));
     for (const budget of budgets) {
       const t = performance.now();
       const pack = engine.build(instance.problem_statement, { budget });
       const ms = performance.now() - t;
       if (pack.tokens > budget) throw new Error(`${instance.instance_id}: ${pack.tokens} tokens > budget ${budget}`);
-      rows.push({ system: "threadline", budget, scores: score(instance, linesInContext(pack.text, fileLines), symbolsOf), tokens: pack.tokens, ms });
+      rows.push({
+        system: "threadline",
+        budget,
+        scores: score(instance, linesInContext(pack.text, fileLines), symbolsOf),
+        tokens: pack.tokens,
+        ms,
+      });
       const b = baseline(index, instance.problem_statement, budget, counter, bm);
-      rows.push({ system: "bm25-files", budget, scores: score(instance, linesInContext(b.text, fileLines), symbolsOf), tokens: b.tokens, ms: b.ms });
+      rows.push({
+        system: "bm25-files",
+        budget,
+        scores: score(instance, linesInContext(b.text, fileLines), symbolsOf),
+        tokens: b.tokens,
+        ms: b.ms,
+      });
     }
     const last = rows.filter((r) => r.system === "threadline").slice(-budgets.length);
     process.stderr.write(
       `[${n + 1}/${instances.length}] ${instance.instance_id}: ` +
-        last.map((r) => `${r.budget}: file ${r.scores.fileRecall} fn ${r.scores.functionRecall.toFixed(2)} line ${r.scores.lineRecall.toFixed(2)}`).join(" | ") +
+        last
+          .map(
+            (r) =>
+              `${r.budget}: file ${r.scores.fileRecall} fn ${r.scores.functionRecall?.toFixed(2) ?? "-"} line ${r.scores.lineRecall.toFixed(2)}`,
+          )
+          .join(" | ") +
         "\n",
     );
     engine.dispose();
     index.dispose();
   }
-  console.log(`\nSWE-bench Lite dev: ${rows.length / (2 * budgets.length)} instances measured${skipped.size ? `; skipped (no mirror): ${[...skipped].join(", ")}` : ""}`);
-  console.log(`retrieval index build per tree: p50 ${pct(prepareMs, 0.5).toFixed(0)} ms, p95 ${pct(prepareMs, 0.95).toFixed(0)} ms`);
+  console.log(
+    `\nSWE-bench Lite dev: ${rows.length / (2 * budgets.length)} instances measured${skipped.size ? `; skipped (no mirror): ${[...skipped].join(", ")}` : ""}`,
+  );
+  console.log(
+    `retrieval index build per tree: p50 ${pct(prepareMs, 0.5).toFixed(0)} ms, p95 ${pct(prepareMs, 0.95).toFixed(0)} ms`,
+  );
   console.log("budget  system      file recall  function recall  line recall  mean tokens  p50 ms  p95 ms");
   for (const budget of budgets) {
     for (const system of ["threadline", "bm25-files"]) {
@@ -167,16 +197,32 @@ async function main() {
           String(budget).padEnd(7),
           system.padEnd(11),
           `${(100 * mean(rs.map((r) => r.scores.fileRecall))).toFixed(1)}%`.padStart(11),
-          `${(100 * mean(rs.map((r) => r.scores.functionRecall))).toFixed(1)}%`.padStart(16),
+          `${(100 * mean(rs.flatMap((r) => (r.scores.functionRecall === undefined ? [] : [r.scores.functionRecall])))).toFixed(1)}%`.padStart(
+            16,
+          ),
           `${(100 * mean(rs.map((r) => r.scores.lineRecall))).toFixed(1)}%`.padStart(12),
-          mean(rs.map((r) => r.tokens)).toFixed(0).padStart(12),
-          pct(rs.map((r) => r.ms), 0.5).toFixed(0).padStart(7),
-          pct(rs.map((r) => r.ms), 0.95).toFixed(0).padStart(7),
+          mean(rs.map((r) => r.tokens))
+            .toFixed(0)
+            .padStart(12),
+          pct(
+            rs.map((r) => r.ms),
+            0.5,
+          )
+            .toFixed(0)
+            .padStart(7),
+          pct(
+            rs.map((r) => r.ms),
+            0.95,
+          )
+            .toFixed(0)
+            .padStart(7),
         ].join(" "),
       );
     }
   }
-  const unresolved = rows.filter((r) => r.system === "threadline" && r.budget === budgets[0]).reduce((a, r) => a + r.scores.unresolvedFunctions, 0);
+  const unresolved = rows
+    .filter((r) => r.system === "threadline" && r.budget === budgets[0])
+    .reduce((a, r) => a + r.scores.unresolvedFunctions, 0);
   if (unresolved) console.log(`(${unresolved} gold functions were not found by name in the index and count as missed)`);
 }
 

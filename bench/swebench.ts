@@ -58,7 +58,10 @@ export function preImageLines(patch: string): Map<string, Set<number>> {
 }
 
 /** Lines of each file whose text appears verbatim, numbered, in a context text (`## path` then `N | code`). */
-export function linesInContext(text: string, fileLines: (file: string) => string[] | undefined): Map<string, Set<number>> {
+export function linesInContext(
+  text: string,
+  fileLines: (file: string) => string[] | undefined,
+): Map<string, Set<number>> {
   const out = new Map<string, Set<number>>();
   let file: string | undefined;
   for (const line of text.split("\n")) {
@@ -81,13 +84,15 @@ export function linesInContext(text: string, fileLines: (file: string) => string
 
 export interface Scores {
   fileRecall: number;
-  functionRecall: number;
+  /** Undefined when the instance names no gold function. */
+  functionRecall: number | undefined;
   lineRecall: number;
   unresolvedFunctions: number;
 }
 
 export interface SymbolRange {
   name: string;
+  kind: string;
   start: number;
   end: number;
 }
@@ -118,10 +123,12 @@ export function score(
     const seen = shown.get(f) ?? new Set<number>();
     for (const name of names) {
       functions++;
-      if (name === "imports" || name.startsWith("impl:")) {
-        // Module-level code: every changed line outside any definition must be shown.
-        const outside = [...changed].filter((l) => !symbols.some((s) => l >= s.start && l <= s.end));
-        if (outside.every((l) => seen.has(l))) found++;
+      if (name === "imports" || name === "impl" || name.startsWith("impl:")) {
+        // Module-level code: every changed line outside any function or class must be shown.
+        const outside = [...changed].filter(
+          (l) => !symbols.some((s) => s.kind !== "constant" && l >= s.start && l <= s.end),
+        );
+        if (seen.size > 0 && outside.every((l) => seen.has(l))) found++;
         continue;
       }
       const symbol = symbols.find((s) => s.name === name);
@@ -135,7 +142,7 @@ export function score(
   }
   return {
     fileRecall,
-    functionRecall: functions > 0 ? found / functions : 1,
+    functionRecall: functions > 0 ? found / functions : undefined,
     lineRecall: lines > 0 ? hit / lines : 1,
     unresolvedFunctions: unresolved,
   };

@@ -61,3 +61,57 @@ test(
     assert.match(unknown.stderr, /unknown command "frobnicate"/);
   },
 );
+
+test(
+  "`threadline context --format json` prints a package within the budget",
+  { skip: !fs.existsSync(cli) && "run `npm run build` first" },
+  () => {
+    const fx = writeFixture(`
+//- billing/refunds.py
+def compute_refund(order):
+    """Refund the total minus the restocking fee."""
+    return order.total - restocking_fee(order)
+
+
+def restocking_fee(order):
+    return order.total * 0.15
+//- billing/shipping.py
+def shipping_cost(weight):
+    return 5 + weight
+`);
+    try {
+      const run = spawnSync(
+        process.execPath,
+        [
+          cli,
+          "context",
+          "--repo",
+          fx.root,
+          "--question",
+          "how is the refund computed?",
+          "--budget",
+          "300",
+          "--format",
+          "json",
+        ],
+        { encoding: "utf8" },
+      );
+      assert.equal(run.status, 0, run.stderr);
+      const pack = JSON.parse(run.stdout);
+      assert.equal(pack.encoding, "o200k_base");
+      assert.ok(pack.tokens <= 300 && pack.tokens > 0);
+      assert.deepEqual(pack.spans.find((s: { symbol?: string }) => s.symbol === "compute_refund")?.ranges, [[1, 3]]);
+      assert.match(
+        pack.text,
+        /\[S\d+\] billing\/refunds\.py:1-3 \(compute_refund\)\n1 \| def compute_refund\(order\):/,
+      );
+      const bad = spawnSync(process.execPath, [cli, "context", "--repo", fx.root, "--budget", "300"], {
+        encoding: "utf8",
+      });
+      assert.equal(bad.status, 2);
+      assert.match(bad.stderr, /--question or --question-file is required/);
+    } finally {
+      fx.cleanup();
+    }
+  },
+);

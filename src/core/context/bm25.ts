@@ -24,7 +24,11 @@ export class Bm25Index {
   /** postings[term] = [doc0, tf0, doc1, tf1, …] */
   private readonly postings: Uint32Array[];
 
-  private constructor(docLength: Float64Array, postings: Uint32Array[], private readonly params: Bm25Params) {
+  private constructor(
+    docLength: Float64Array,
+    postings: Uint32Array[],
+    private readonly params: Bm25Params,
+  ) {
     this.docLength = docLength;
     this.postings = postings;
     let total = 0;

@@ -204,7 +204,15 @@ function orderGroups<G extends { file: string; best: number }>(groups: G[], orde
 }
 
 function emptyPackage(counter: TokenCounter, question: string, budget: number): Rendered {
-  return { question, budget, tokens: 0, encoding: counter.encoding, text: "", spans: [], sections: { outline: 0, spans: 0 } };
+  return {
+    question,
+    budget,
+    tokens: 0,
+    encoding: counter.encoding,
+    text: "",
+    spans: [],
+    sections: { outline: 0, spans: 0 },
+  };
 }
 
 const ms = (x: number) => Math.round(x * 10) / 10;

@@ -33,7 +33,12 @@ export function buildGraph(nodes: number, edges: Map<number, Map<number, number>
  * edges with probability `damping` and jumps back to the seeds otherwise.
  * Dangling nodes return their mass to the seeds.
  */
-export function personalizedPageRank(graph: Graph, seeds: Map<number, number>, damping = 0.7, iterations = 20): Float64Array {
+export function personalizedPageRank(
+  graph: Graph,
+  seeds: Map<number, number>,
+  damping = 0.7,
+  iterations = 20,
+): Float64Array {
   const n = graph.nodes;
   const personal = new Float64Array(n);
   let total = 0;

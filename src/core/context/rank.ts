@@ -81,7 +81,9 @@ export function rankUnits(index: RetrievalIndex, question: string, editor?: Edit
   for (const p of mentions.paths) {
     const files = filesMatching(index, p);
     if (files.length === 0 || files.length > 5) continue;
-    for (const f of files) for (const u of index.unitsByFile.get(f) ?? []) add(u, RankWeights.path / files.length, { kind: "path", mention: p });
+    for (const f of files)
+      for (const u of index.unitsByFile.get(f) ?? [])
+        add(u, RankWeights.path / files.length, { kind: "path", mention: p });
   }
   for (const m of mentions.lines) {
     for (const f of filesMatching(index, m.path)) {
@@ -123,11 +125,13 @@ function addEditorSignals(
     const { file, start, end } = editor.selection;
     for (const u of index.unitsByFile.get(file) ?? []) {
       const unit = index.units[u]!;
-      if (unit.end >= start && unit.start <= end) add(u, RankWeights.editorSelection, { kind: "editor", what: "selection" });
+      if (unit.end >= start && unit.start <= end)
+        add(u, RankWeights.editorSelection, { kind: "editor", what: "selection" });
     }
   }
   if (editor.activeFile) {
-    for (const u of index.unitsByFile.get(editor.activeFile) ?? []) add(u, RankWeights.editorActive, { kind: "editor", what: "active" });
+    for (const u of index.unitsByFile.get(editor.activeFile) ?? [])
+      add(u, RankWeights.editorActive, { kind: "editor", what: "active" });
   }
   for (const f of editor.openFiles ?? []) {
     if (f === editor.activeFile) continue;

@@ -80,7 +80,12 @@ export function renderOutline(
 function outlineSymbols(symbols: readonly SymbolDef[], picked: ReadonlySet<string>): SymbolDef[] {
   const keep = new Set<SymbolDef>();
   const withParents = (s: SymbolDef) => {
-    for (let cur: SymbolDef | undefined = s; cur && !keep.has(cur); cur = cur.parent !== undefined ? symbols[cur.parent] : undefined) keep.add(cur);
+    for (
+      let cur: SymbolDef | undefined = s;
+      cur && !keep.has(cur);
+      cur = cur.parent !== undefined ? symbols[cur.parent] : undefined
+    )
+      keep.add(cur);
   };
   for (const s of symbols) if (picked.has(s.qualifiedName)) withParents(s);
   for (const s of symbols) {

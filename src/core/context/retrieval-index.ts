@@ -50,6 +50,7 @@ export class RetrievalIndex {
       this.vocabulary.count(file.path.replace(/[/.-]/g, " "), pathCounts);
       const whole = new Map(pathCounts);
       for (const unit of unitsOf(file)) {
+        if (isBlank(lines, unit.start, unit.end)) continue;
         const id = this.units.length;
         this.units.push(unit);
         ids.push(id);
@@ -129,4 +130,9 @@ function addTo(map: Map<string, number[]>, key: string, id: number): void {
   const list = map.get(key);
   if (!list) map.set(key, [id]);
   else if (!list.includes(id)) list.push(id);
+}
+
+function isBlank(lines: readonly string[], start: number, end: number): boolean {
+  for (let l = start; l <= end; l++) if ((lines[l - 1] ?? "").trim() !== "") return false;
+  return true;
 }

@@ -14,7 +14,9 @@ export function unitsOf(file: IndexedFile): Unit[] {
   const owner = new Int32Array(file.lines + 2).fill(-1);
   const symbols = file.symbols;
   // Outer symbols first, so inner ones overwrite — except inside functions, which keep their lines.
-  const order = symbols.map((_, i) => i).sort((a, b) => symbols[a]!.start - symbols[b]!.start || symbols[b]!.end - symbols[a]!.end);
+  const order = symbols
+    .map((_, i) => i)
+    .sort((a, b) => symbols[a]!.start - symbols[b]!.start || symbols[b]!.end - symbols[a]!.end);
   const insideFunction = new Uint8Array(file.lines + 2);
   for (const i of order) {
     const s = symbols[i]!;

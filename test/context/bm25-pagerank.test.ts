@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { Bm25Index } from "../../src/core/context/bm25";
+import { buildGraph, personalizedPageRank } from "../../src/core/context/pagerank";
+
+const docs = (...ds: Record<number, number>[]) =>
+  ds.map((d) => new Map(Object.entries(d).map(([k, v]) => [Number(k), v])));
+
+test("BM25 matches the Okapi formula on a hand-computed case", () => {
+  // Three documents; term 0 occurs in doc 0 (tf 2) only, term 1 in every document.
+  const index = Bm25Index.fromCounts(docs({ 0: 2, 1: 1 }, { 1: 3 }, { 1: 1, 2: 1 }), 3);
+  const idf0 = Math.log(1 + (3 - 1 + 0.5) / (1 + 0.5));
+  const avg = (3 + 3 + 2) / 3;
+  const expected = (idf0 * 2 * 2.2) / (2 + 1.2 * (1 - 0.75 + (0.75 * 3) / avg));
+  const [hit] = index.search(new Map([[0, 1]]), 10);
+  assert.equal(hit!.doc, 0);
+  assert.ok(Math.abs(hit!.score - expected) < 1e-9, `${hit!.score} vs ${expected}`);
+});
+
+test("BM25 prefers rare terms and ranks ties by document id", () => {
+  const index = Bm25Index.fromCounts(docs({ 0: 1, 1: 1 }, { 1: 1 }, { 1: 1 }, { 0: 1 }), 2);
+  const hits = index.search(
+    new Map([
+      [0, 1],
+      [1, 1],
+    ]),
+    10,
+  );
+  assert.deepEqual(
+    hits.map((h) => h.doc),
+    [0, 3, 1, 2],
+  );
+  assert.deepEqual(hits[0]!.terms.sort(), [0, 1]);
+});
+
+test("personalized PageRank flows from the seeds along edges, and nowhere else", () => {
+  // 0 → 1 → 2, and 3 is unconnected.
+  const edges = new Map([
+    [0, new Map([[1, 1]])],
+    [1, new Map([[2, 1]])],
+  ]);
+  const rank = personalizedPageRank(buildGraph(4, edges), new Map([[0, 1]]), 0.5, 50);
+  assert.ok(rank[0]! > rank[1]! && rank[1]! > rank[2]! && rank[2]! > 0);
+  assert.equal(rank[3], 0);
+  const total = rank.reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(total - 1) < 1e-9, `mass is kept: ${total}`);
+});
+
+test("edge weights split the walk between targets", () => {
+  const edges = new Map([
+    [
+      0,
+      new Map([
+        [1, 3],
+        [2, 1],
+      ]),
+    ],
+  ]);
+  const rank = personalizedPageRank(buildGraph(3, edges), new Map([[0, 1]]), 0.5, 50);
+  assert.ok(Math.abs(rank[1]! / rank[2]! - 3) < 1e-9);
+});

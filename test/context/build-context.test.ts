@@ -1,0 +1,124 @@
+import assert from "node:assert/strict";
+import { after, test } from "node:test";
+import type { ContextPackage } from "../../src/core/context/types";
+import { SHOP, engineFor } from "../helpers/context";
+
+const ctx = engineFor(SHOP);
+after(async () => (await ctx).cleanup());
+
+/** Every range a package claims is present, numbered and verbatim, in its text. */
+async function assertRangesVerbatim(pack: ContextPackage) {
+  const { retrieval } = await ctx;
+  for (const span of pack.spans) {
+    const lines = retrieval.lines.get(span.file)!;
+    const width = String(
+      retrieval.units.find((u) => u.file === span.file && u.start === span.ranges[0]![0])!.end,
+    ).length;
+    for (const [start, end] of span.ranges) {
+      for (let n = start; n <= end; n++) {
+        const expected = `${String(n).padStart(width)} | ${lines[n - 1]}\n`;
+        assert.ok(pack.text.includes(expected), `${span.id} ${span.file}:${n} not verbatim in the text`);
+      }
+    }
+  }
+}
+
+test("the answer-bearing function is included in full, with its reasons", async () => {
+  const { engine } = await ctx;
+  const pack = engine.build("How is the refund computed, and what is the restocking fee?", { budget: 600 });
+  const refund = pack.spans.find((s) => s.symbol === "compute_refund");
+  assert.ok(refund, pack.text);
+  assert.equal(refund.detail, "full");
+  assert.deepEqual(refund.ranges, [[5, 9]]);
+  assert.ok(refund.reasons.some((r) => r.kind === "bm25"));
+  assert.ok(pack.spans.some((s) => s.symbol === "restocking_fee"));
+  assert.ok(!pack.spans.some((s) => s.symbol === "delivery_days"), "an unrelated function is left out");
+  await assertRangesVerbatim(pack);
+});
+
+test("ids are S1..Sn in order of appearance, and each header names file and lines", async () => {
+  const { engine } = await ctx;
+  const pack = engine.build("refund restocking fee round cents order", { budget: 2000 });
+  assert.deepEqual(
+    pack.spans.map((s) => s.id),
+    pack.spans.map((_, i) => `S${i + 1}`),
+  );
+  let last = -1;
+  for (const s of pack.spans) {
+    const at = pack.text.indexOf(`[${s.id}] ${s.file}:`);
+    assert.ok(at > last, `${s.id} appears after the previous span`);
+    last = at;
+  }
+  assert.match(pack.text, /# Outline\nshop\/\n {2}money\.py\n/);
+});
+
+test("the budget is never exceeded, whatever it is, and is used well when there is enough to say", async () => {
+  const { engine } = await ctx;
+  let seed = 11;
+  for (let i = 0; i < 40; i++) {
+    seed = (seed * 48271) % 2147483647;
+    const budget = 20 + (seed % 1500);
+    const pack = engine.build("refund order money shipping cost delivery format", { budget });
+    const exact = engine.counter().count(pack.text);
+    assert.equal(pack.tokens, exact, "reported tokens are the exact count of the text");
+    assert.ok(exact <= budget, `${exact} > ${budget}`);
+  }
+  const roomy = engine.build("refund order money shipping cost delivery format", { budget: 400 });
+  assert.ok(roomy.tokens >= 400 * 0.6, `only ${roomy.tokens} of 400 tokens used`);
+});
+
+test("an identifier in the question finds its definition exactly", async () => {
+  const { engine } = await ctx;
+  const pack = engine.build("Why does format_money print two decimals?", { budget: 500 });
+  const span = pack.spans.find((s) => s.symbol === "format_money");
+  assert.ok(span);
+  assert.ok(span.reasons.some((r) => r.kind === "identifier" && r.name === "format_money"));
+});
+
+test("a file:line mention picks the unit holding that line", async () => {
+  const { engine } = await ctx;
+  const pack = engine.build("What happens at shop/shipping.py:3 ?", { budget: 500 });
+  const span = pack.spans.find((s) => s.symbol === "shipping_cost");
+  assert.ok(span?.reasons.some((r) => r.kind === "line" && r.mention === "shop/shipping.py:3"));
+});
+
+test("the editor's selection lifts the selected code", async () => {
+  const { engine } = await ctx;
+  const pack = engine.build("what does this do?", {
+    budget: 300,
+    editor: { selection: { file: "shop/shipping.py", start: 7, end: 8 }, activeFile: "shop/shipping.py" },
+  });
+  const best = [...pack.spans].sort((a, b) => b.score - a.score)[0];
+  assert.equal(best?.symbol, "delivery_days");
+  assert.ok(best.reasons.some((r) => r.kind === "editor" && r.what === "selection"));
+});
+
+test("the reference graph brings in what the best hit calls", async () => {
+  const { engine } = await ctx;
+  const pack = engine.build("compute_refund", { budget: 1500 });
+  const called = pack.spans.find((s) => s.symbol === "load_order");
+  assert.ok(called, pack.text);
+  assert.ok(called.reasons.some((r) => r.kind === "graph"));
+});
+
+test("tight budgets elide bodies and say what was pruned", async () => {
+  const { engine } = await ctx;
+  const pack = engine.build("refund order money shipping cost delivery format", { budget: 260 });
+  assert.ok(pack.tokens <= 260);
+  assert.ok(pack.pruned.length > 0);
+  assert.ok(pack.pruned.every((p) => p.reason.length > 0 && p.ranges.length > 0));
+  await assertRangesVerbatim(pack);
+});
+
+test("the package is plain JSON, and the same inputs give the same package", async () => {
+  const { engine } = await ctx;
+  const a = engine.build("refund fee", { budget: 800 });
+  const b = engine.build("refund fee", { budget: 800 });
+  const strip = (p: ContextPackage) => ({ ...p, stats: { ...p.stats, ms: {} } });
+  assert.deepEqual(JSON.parse(JSON.stringify(strip(a))), strip(b));
+});
+
+test("an unknown encoding is refused clearly", async () => {
+  const { engine } = await ctx;
+  assert.throws(() => engine.build("x", { budget: 100, encoding: "gpt2-bogus" }), /unknown encoding "gpt2-bogus"/);
+});

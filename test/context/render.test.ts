@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { after, test } from "node:test";
+import { renderSpan, shownRanges } from "../../src/core/context/render";
+import { unitsOf } from "../../src/core/context/units";
+import { SHOP, engineFor } from "../helpers/context";
+
+const ctx = engineFor(SHOP);
+after(async () => (await ctx).cleanup());
+
+test("a file is cut into units: functions whole, class headers, module blocks", async () => {
+  const { index, retrieval } = await ctx;
+  const units = unitsOf(index.get("shop/orders.py")!).map(
+    (u) => `${u.name} ${u.kind} ${u.start}-${u.end} sig:${u.signatureEnd}`,
+  );
+  assert.deepEqual(units, [
+    "Order class 1-3 sig:1",
+    "Order.__init__ method 4-7 sig:4",
+    "<module> block 8-9 sig:8",
+    "load_order function 10-11 sig:10",
+  ]);
+  // Blank-only units are not retrievable.
+  const refunds = retrieval.unitsByFile
+    .get("shop/refunds.py")!
+    .map((i) => retrieval.units[i]!)
+    .map((u) => `${u.name} ${u.start}-${u.end}`);
+  assert.deepEqual(refunds, ["<module> 1-4", "compute_refund 5-9", "restocking_fee 12-15"]);
+});
+
+test("full spans number every line with its real line number", async () => {
+  const { retrieval } = await ctx;
+  const unit = retrieval.units.find((u) => u.name === "compute_refund")!;
+  const text = renderSpan("S3", unit, "full", retrieval.lines.get(unit.file)!);
+  assert.equal(
+    text,
+    "[S3] shop/refunds.py:5-9 (compute_refund)\n" +
+      "5 | def compute_refund(order_id, reason):\n" +
+      '6 |     """Refund the order total minus the restocking fee."""\n' +
+      "7 |     order = load_order(order_id)\n" +
+      "8 |     fee = restocking_fee(order)\n" +
+      "9 |     return round_cents(order.total - fee)\n",
+  );
+  assert.deepEqual(shownRanges(unit, "full"), [[5, 9]]);
+});
+
+test("elided spans keep signature and docstring and mark the rest with its line range", async () => {
+  const { retrieval } = await ctx;
+  const unit = retrieval.units.find((u) => u.name === "compute_refund")!;
+  const text = renderSpan("S1", unit, "elided", retrieval.lines.get(unit.file)!);
+  assert.equal(
+    text,
+    "[S1] shop/refunds.py:5-9 (compute_refund, body elided)\n" +
+      "5 | def compute_refund(order_id, reason):\n" +
+      '6 |     """Refund the order total minus the restocking fee."""\n' +
+      "⋮ | (lines 7-9 elided)\n",
+  );
+  assert.deepEqual(shownRanges(unit, "elided"), [[5, 6]]);
+});

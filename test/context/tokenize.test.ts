@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { parseQuestion } from "../../src/core/context/question";
+import { splitIdentifier, tokenize } from "../../src/core/context/tokenize";
+
+test("identifiers split on case and underscores, acronyms stay whole", () => {
+  assert.deepEqual(splitIdentifier("parseHTTPResponse2"), ["parse", "http", "response2"]);
+  assert.deepEqual(splitIdentifier("parse_http_response"), ["parse", "http", "response"]);
+  assert.deepEqual(splitIdentifier("XMLHttpRequest"), ["xml", "http", "request"]);
+  assert.deepEqual(splitIdentifier("__init__"), ["init"]);
+});
+
+test("tokens keep the whole identifier and the dotted path beside the words", () => {
+  assert.deepEqual(tokenize("Request.register_hook(event)"), [
+    "request",
+    "register",
+    "hook",
+    "register_hook",
+    "request.register_hook",
+    "event",
+  ]);
+  assert.deepEqual(tokenize("the parseHTTPResponse of this"), ["parse", "http", "response", "parsehttpresponse"]);
+});
+
+test("stopwords and bare numbers are dropped; repeats are kept for term frequency", () => {
+  assert.deepEqual(tokenize("return the value and the value 42"), ["value", "value"]);
+});
+
+test("questions yield identifiers, paths, file:line mentions and traceback frames", () => {
+  const q = parseQuestion(
+    "Calling `Matrix.col_insert()` in sympy/matrices/common.py breaks; see common.py:312.\n" +
+      'Traceback:\n  File "/usr/lib/python3/site-packages/sympy/core/basic.py", line 120, in subs\n' +
+      "The XMLParser and parseExpr functions look fine. Hello there, my Session breaks.",
+  );
+  assert.deepEqual(q.identifiers, ["Matrix.col_insert", "XMLParser", "parseExpr", "Session"]);
+  assert.deepEqual(q.paths, [
+    "sympy/matrices/common.py",
+    "common.py",
+    "/usr/lib/python3/site-packages/sympy/core/basic.py".slice(1),
+  ]);
+  assert.deepEqual(q.lines, [
+    { path: "/usr/lib/python3/site-packages/sympy/core/basic.py", line: 120, func: "subs" },
+    { path: "common.py", line: 312 },
+  ]);
+});
