@@ -137,21 +137,27 @@ function render(
   }));
   const ordered = orderGroups(groups, order);
 
-  // The outline covers the files shown, strongest first, as far as its share of the budget allows.
+  // The outline covers the files shown, strongest first, as far as its share of the budget allows
+  // (binary search on how many files fit: each try is an exact count).
   const byStrength = [...groups].sort((a, b) => b.best - a.best || (a.file < b.file ? -1 : 1));
-  let outline = "";
-  for (let n = byStrength.length; n > 0; n--) {
-    const candidate = renderOutline(
+  const outlineOf = (n: number) =>
+    renderOutline(
       byStrength.slice(0, n).map((g) => ({
         file: index.files.get(g.file)!,
         lines: index.lines.get(g.file)!,
         picked: new Set(g.choices.map((c) => index.units[c.ranked.unit]!.name)),
       })),
-    );
+    ) + "\n";
+  let outline = "";
+  let lo = 1;
+  let hi = byStrength.length;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const candidate = outlineOf(mid);
     if (counter.count(candidate) <= outlineReserve) {
-      outline = candidate + "\n";
-      break;
-    }
+      outline = candidate;
+      lo = mid + 1;
+    } else hi = mid - 1;
   }
 
   let code = "# Code\n";
