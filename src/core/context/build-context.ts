@@ -102,17 +102,22 @@ export function buildContext(
     });
   }
   const t3 = performance.now();
+  let uncompressedTokens = pack.tokens;
+  for (const c of chosen.values())
+    if (c.detail === "elided") uncompressedTokens += tokensOf(c.ranked, "full") - c.tokens;
   return {
     ...pack,
     pruned,
+    scorer: { kind: "lexical" },
     stats: {
       candidates: ranked.length,
+      uncompressedTokens,
       ms: { rank: ms(t1 - t0), select: ms(t2 - t1), render: ms(t3 - t2), total: ms(t3 - t0) },
     },
   };
 }
 
-type Rendered = Omit<ContextPackage, "pruned" | "stats">;
+type Rendered = Omit<ContextPackage, "pruned" | "stats" | "scorer">;
 
 function render(
   index: RetrievalIndex,

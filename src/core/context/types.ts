@@ -45,7 +45,14 @@ export interface ContextPackage {
   spans: ContextSpan[];
   pruned: PrunedSpan[];
   sections: { outline: number; spans: number };
-  stats: { candidates: number; ms: Record<string, number> };
+  /** Which scorer chose and pruned lines: the lexical one, or a local model (evaluator heads). */
+  scorer: { kind: "lexical" } | { kind: "model"; model: string; layer: number; heads: number[] };
+  stats: {
+    candidates: number;
+    /** Tokens the shown spans would take with no body elided: the "before compression" figure. */
+    uncompressedTokens: number;
+    ms: Record<string, number>;
+  };
 }
 
 /** The editor's view of the user's focus, when there is an editor. */

@@ -1,0 +1,98 @@
+import { citationsOf, type Citation } from "../citations";
+import type { ContextEngine } from "../context/context-engine";
+import type { ContextPackage, EditorFocus } from "../context/types";
+import { type EndpointConfig, type Sleep, streamChat } from "./client";
+import type { ChatError } from "./errors";
+import { buildPrompt, type Prompt, type Turn } from "./prompt";
+
+export interface AskRequest {
+  question: string;
+  history: readonly Turn[];
+  /** Tokens for the context package. */
+  budget: number;
+  encoding?: string;
+  editor?: EditorFocus;
+  /** Replaces retrieval (Explain Across Files builds its own package). */
+  pack?: ContextPackage;
+}
+
+export type AskEvent =
+  | { type: "context"; pack: ContextPackage; prompt: Prompt }
+  | { type: "delta"; text: string }
+  | { type: "notice"; message: string };
+
+/** Everything about one answered question; what the inspector shows and the history keeps. */
+export interface AnswerRecord {
+  question: string;
+  answer: string;
+  citations: Citation[];
+  context: ContextPackage;
+  prompt: Prompt;
+  endpoint: { baseUrl: string; model: string };
+  error?: ChatError;
+  notices: string[];
+}
+
+/** Share of the context budget that earlier turns may use. */
+const HISTORY_SHARE = 0.25;
+/** On "context length exceeded", the budget is cut to this share and the request tried once more. */
+const SHRINK = 0.6;
+
+/**
+ * Answers a question: build the context (fresh for every turn), compose the
+ * prompt, stream the answer, then check every citation against what was sent.
+ * Errors come back in the record, never thrown.
+ */
+export async function ask(
+  engine: ContextEngine,
+  endpoint: EndpointConfig,
+  request: AskRequest,
+  onEvent: (e: AskEvent) => void,
+  signal?: AbortSignal,
+  sleep?: Sleep,
+): Promise<AnswerRecord> {
+  const notices: string[] = [];
+  const notice = (message: string) => {
+    notices.push(message);
+    onEvent({ type: "notice", message });
+  };
+  let budget = request.budget;
+  for (let attempt = 0; ; attempt++) {
+    const pack =
+      request.pack ?? engine.build(request.question, { budget, encoding: request.encoding, editor: request.editor });
+    const prompt = buildPrompt(
+      request.question,
+      pack,
+      request.history,
+      Math.floor(budget * HISTORY_SHARE),
+      engine.counter(pack.encoding),
+    );
+    if (prompt.droppedTurns > 0) notice(`${prompt.droppedTurns} earlier turn(s) left out to stay within the budget.`);
+    onEvent({ type: "context", pack, prompt });
+    const result = await streamChat(
+      endpoint,
+      prompt.messages,
+      {
+        onDelta: (text) => onEvent({ type: "delta", text }),
+        onRetry: (error, n, waitMs) =>
+          notice(`${error.message} Retrying in ${Math.ceil(waitMs / 1000)} s (attempt ${n + 1}).`),
+      },
+      signal,
+      sleep,
+    );
+    const base = {
+      question: request.question,
+      context: pack,
+      prompt,
+      endpoint: { baseUrl: endpoint.baseUrl, model: endpoint.model },
+      notices,
+    };
+    if (result.ok) return { ...base, answer: result.text, citations: citationsOf(result.text, pack) };
+    if (result.error.code === "context_length" && attempt === 0 && !result.partial && !request.pack) {
+      budget = Math.floor(budget * SHRINK);
+      notice(`The model's context window is smaller than the request; retrying once with a ${budget}-token context.`);
+      continue;
+    }
+    return { ...base, answer: result.partial, citations: citationsOf(result.partial, pack), error: result.error };
+  }
+}
