@@ -43,7 +43,7 @@ await Promise.all([
     sourcemap: !production,
     minify: production,
     logLevel: "warning",
-    entryPoints: { chat: "webview/chat/main.ts" },
+    entryPoints: { chat: "webview/chat/main.ts", inspector: "webview/inspector/main.ts" },
     outdir: "dist/webview",
     loader: { ".ttf": "file" },
   }),
@@ -62,6 +62,11 @@ copy(
   path.join(path.dirname(require_("web-tree-sitter")), "web-tree-sitter.wasm"),
   path.join(dist, "wasm", "web-tree-sitter.wasm"),
 );
+// The webview's stylesheet and the codicon font, served from dist/webview (no remote resources).
+copy("webview/chat/chat.css", path.join(dist, "webview", "chat.css"));
+copy("webview/inspector/inspector.css", path.join(dist, "webview", "inspector.css"));
+const codicons = path.join(path.dirname(require_("@vscode/codicons/package.json")), "dist");
+for (const f of ["codicon.css", "codicon.ttf"]) copy(path.join(codicons, f), path.join(dist, "webview", f));
 // tiktoken loads its wasm from next to the bundle that requires it.
 copy(path.join(path.dirname(require_("tiktoken")), "tiktoken_bg.wasm"), path.join(dist, "tiktoken_bg.wasm"));
 for (const f of fs.readdirSync("src/core/index/queries"))

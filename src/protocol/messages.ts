@@ -1,7 +1,7 @@
 /**
  * The one message protocol between the extension host and its webviews.
  * Each map names a message (`area/verb`) and its payload; both sides import
- * these types, so a changed payload fails to compile on both.
+ * these types, so a changed payload fails to compile on both. Plain data only.
  */
 
 export interface IndexStatusDto {
@@ -13,13 +13,123 @@ export interface IndexStatusDto {
   message?: string;
 }
 
+export interface CitationDto {
+  /** Where the citation sits in the answer text. */
+  offset: number;
+  length: number;
+  text: string;
+  valid: boolean;
+  reason: string;
+  id?: string;
+  file?: string;
+  start?: number;
+  end?: number;
+  /** The cited lines, for the hover preview (valid citations only, capped). */
+  preview?: string;
+}
+
+export interface ContextSummaryDto {
+  spans: number;
+  tokens: number;
+  uncompressedTokens: number;
+  budget: number;
+  scorer: string;
+}
+
+export interface TurnDto {
+  id: string;
+  question: string;
+  answer: string;
+  citations: CitationDto[];
+  context?: ContextSummaryDto;
+  notices: string[];
+  error?: { code: string; message: string };
+  /** Still streaming. */
+  pending?: boolean;
+}
+
+export interface EndpointPresetDto {
+  id: string;
+  label: string;
+  baseUrl: string;
+  needsKey: boolean;
+}
+
+export interface ChatStateDto {
+  turns: TurnDto[];
+  busy: boolean;
+  /** Why the chat cannot be used right now (untrusted workspace, no endpoint), if so. */
+  blocked?: string;
+  endpoint: { baseUrl: string; model: string; hasKey: boolean };
+  presets: EndpointPresetDto[];
+}
+
 export type HostToWebview = {
   "index/status": IndexStatusDto;
+  "chat/state": ChatStateDto;
+  "chat/turnStarted": { turn: TurnDto };
+  "chat/delta": { turnId: string; text: string };
+  "chat/notice": { turnId: string; message: string };
+  "chat/context": { turnId: string; context: ContextSummaryDto };
+  "chat/done": { turn: TurnDto };
 };
 
 export type WebviewToHost = {
   "webview/ready": Record<string, never>;
   "index/rebuild": Record<string, never>;
+  "chat/ask": { question: string };
+  "chat/stop": Record<string, never>;
+  "chat/new": Record<string, never>;
+  "citation/open": { turnId: string; index: number };
+  "context/inspect": { turnId: string };
+  "endpoint/preset": { id: string };
+  "endpoint/setKey": Record<string, never>;
+};
+
+/** The inspector's page: what was (or would be) sent. The model is built by core; this is its JSON. */
+export type InspectorToHost = {
+  "inspector/ready": Record<string, never>;
+  "inspector/open": { file: string; start: number; end: number };
+  "inspector/copyPrompt": Record<string, never>;
+  "inspector/export": { format: "json" | "markdown" };
+};
+
+/** Everything the context inspector shows, as plain data. */
+export interface InspectorModelDto {
+  question: string;
+  /** True for a dry run: built and inspected, never sent. */
+  dryRun: boolean;
+  endpoint?: { baseUrl: string; model: string };
+  messages: { role: "system" | "user" | "assistant"; content: string; tokens: number }[];
+  sections: { name: string; tokens: number }[];
+  totalTokens: number;
+  contextBudget: number;
+  compression: { before: number; after: number; ratio: number };
+  scorer: string;
+  spans: {
+    id: string;
+    file: string;
+    ranges: [number, number][];
+    detail: "full" | "elided";
+    score: number;
+    tokens: number;
+    reasons: string[];
+    /** Shown lines with their importance, for the heat map. */
+    lines: { n: number; text: string; score: number }[];
+  }[];
+  pruned: { file: string; ranges: [number, number][]; symbol?: string; reason: string }[];
+}
+
+export type HostToInspector = {
+  "inspector/model": InspectorModelDto;
 };
 
 export type Envelope<M> = { [K in keyof M]: { type: K; payload: M[K] } }[keyof M];
+
+export const ENDPOINT_PRESETS: readonly EndpointPresetDto[] = [
+  { id: "openai", label: "OpenAI", baseUrl: "https://api.openai.com/v1", needsKey: true },
+  { id: "ollama", label: "Ollama", baseUrl: "http://localhost:11434/v1", needsKey: false },
+  { id: "lmstudio", label: "LM Studio", baseUrl: "http://localhost:1234/v1", needsKey: false },
+  { id: "llamacpp", label: "llama.cpp", baseUrl: "http://localhost:8080/v1", needsKey: false },
+  { id: "vllm", label: "vLLM", baseUrl: "http://localhost:8000/v1", needsKey: false },
+];

@@ -1,22 +1,43 @@
 import * as vscode from "vscode";
+import { ChatController } from "./chat-controller";
 import { ChatViewProvider } from "./chat-view";
 import { Commands, Views } from "./ids";
+import { explainAcrossFiles } from "./explain-command";
 import { IndexService } from "./index-service";
+import { previewContext, showContextSent } from "./inspect-commands";
+import { InspectorPanel } from "./inspector-panel";
 
 /** Extension composition root: build the adapters, wire them to the core, register everything. */
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel("Threadline", { log: true });
   const chatView = new ChatViewProvider(context.extensionUri);
   const indexService = new IndexService(context.storageUri, log, (status) => chatView.showStatus(status));
+  const chat = new ChatController(context, indexService, (msg) => chatView.post(msg), log);
+  chatView.attach(chat);
+  const inspector = new InspectorPanel(context.extensionUri, async (f) =>
+    (await indexService.whenReady())?.index.toAbsolutePath(f),
+  );
   context.subscriptions.push(
     log,
     chatView,
     indexService,
+    chat,
+    inspector,
     vscode.window.registerWebviewViewProvider(Views.chat, chatView, {
       webviewOptions: { retainContextWhenHidden: true },
     }),
     vscode.commands.registerCommand(Commands.rebuildIndex, () => indexService.rebuild()),
     vscode.commands.registerCommand(Commands.showIndexDetails, () => indexService.showDetails()),
+    vscode.commands.registerCommand(Commands.newChat, () => chat.newChat()),
+    vscode.commands.registerCommand(Commands.setApiKey, () => chat.setApiKey()),
+    vscode.commands.registerCommand(Commands.stopAnswer, () => chat.stop()),
+    vscode.commands.registerCommand(Commands.showContext, (turnId?: string) =>
+      showContextSent(chat, indexService, inspector, turnId),
+    ),
+    vscode.commands.registerCommand(Commands.previewContext, () => previewContext(indexService, inspector)),
+    vscode.commands.registerCommand(Commands.explainAcrossFiles, () =>
+      explainAcrossFiles(indexService, chat, chatView),
+    ),
   );
   void indexService.rebuild();
 }

@@ -1,34 +1,73 @@
 import * as vscode from "vscode";
 import type { Envelope, HostToWebview, IndexStatusDto, WebviewToHost } from "../protocol/messages";
+import type { ChatController } from "./chat-controller";
 import { Commands } from "./ids";
 import { makeNonce, webviewHtml } from "./webview-html";
 
-/** The sidebar view. It shows the index state; the chat itself talks through the same protocol. */
+/** The sidebar chat: renders the webview and routes its messages to the controller. */
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
   private lastStatus: IndexStatusDto | undefined;
+  private controller: ChatController | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly extensionUri: vscode.Uri) {}
 
+  attach(controller: ChatController): void {
+    this.controller = controller;
+  }
+
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     const dist = vscode.Uri.joinPath(this.extensionUri, "dist", "webview");
+    const uri = (name: string) => view.webview.asWebviewUri(vscode.Uri.joinPath(dist, name)).toString();
     view.webview.options = { enableScripts: true, localResourceRoots: [dist] };
     view.webview.html = webviewHtml({
       cspSource: view.webview.cspSource,
       nonce: makeNonce(),
-      scriptUri: view.webview.asWebviewUri(vscode.Uri.joinPath(dist, "chat.js")).toString(),
+      scriptUri: uri("chat.js"),
+      styleUris: [uri("chat.css")],
+      codiconUri: uri("codicon.css"),
       title: "Threadline",
     });
     this.disposables.push(
-      view.webview.onDidReceiveMessage((msg: Envelope<WebviewToHost>) => {
-        if (msg.type === "webview/ready" && this.lastStatus)
-          this.post({ type: "index/status", payload: this.lastStatus });
-        if (msg.type === "index/rebuild") void vscode.commands.executeCommand(Commands.rebuildIndex);
-      }),
+      view.webview.onDidReceiveMessage((msg: Envelope<WebviewToHost>) => void this.receive(msg)),
       view.onDidDispose(() => (this.view = undefined)),
     );
+  }
+
+  private async receive(msg: Envelope<WebviewToHost>): Promise<void> {
+    const c = this.controller;
+    switch (msg.type) {
+      case "webview/ready":
+        if (this.lastStatus) this.post({ type: "index/status", payload: this.lastStatus });
+        await c?.sendState();
+        return;
+      case "index/rebuild":
+        await vscode.commands.executeCommand(Commands.rebuildIndex);
+        return;
+      case "chat/ask":
+        await c?.ask(msg.payload.question);
+        return;
+      case "chat/stop":
+        c?.stop();
+        return;
+      case "chat/new":
+        c?.newChat();
+        return;
+      case "citation/open":
+        await c?.openCitation(msg.payload.turnId, msg.payload.index);
+        return;
+      case "context/inspect":
+        await vscode.commands.executeCommand(Commands.showContext, msg.payload.turnId);
+        return;
+      case "endpoint/preset":
+        await c?.applyPreset(msg.payload.id);
+        return;
+      case "endpoint/setKey":
+        await c?.setApiKey();
+        return;
+    }
   }
 
   showStatus(status: IndexStatusDto): void {
@@ -36,8 +75,14 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.post({ type: "index/status", payload: status });
   }
 
-  private post(msg: Envelope<HostToWebview>): void {
+  post(msg: Envelope<HostToWebview>): void {
     void this.view?.webview.postMessage(msg);
+  }
+
+  /** Brings the sidebar into view, e.g. before an Explain Across Files answer streams in. */
+  async reveal(): Promise<void> {
+    if (this.view) this.view.show(true);
+    else await vscode.commands.executeCommand("threadline.chatView.focus");
   }
 
   dispose(): void {

@@ -2,6 +2,12 @@
 export const Commands = {
   rebuildIndex: "threadline.rebuildIndex",
   showIndexDetails: "threadline.showIndexDetails",
+  newChat: "threadline.newChat",
+  setApiKey: "threadline.setApiKey",
+  stopAnswer: "threadline.stopAnswer",
+  showContext: "threadline.showContext",
+  previewContext: "threadline.previewContext",
+  explainAcrossFiles: "threadline.explainAcrossFiles",
 } as const;
 
 export const Views = {
@@ -12,4 +18,16 @@ export const Views = {
 export const Settings = {
   maxFileSize: "threadline.index.maxFileSize",
   exclude: "threadline.index.exclude",
+  baseUrl: "threadline.chat.baseUrl",
+  model: "threadline.chat.model",
+  contextBudget: "threadline.chat.contextBudget",
+  maxOutputTokens: "threadline.chat.maxOutputTokens",
+  timeoutSeconds: "threadline.chat.timeoutSeconds",
+} as const;
+
+/** Keys in the extension's storage. */
+export const StorageKeys = {
+  conversation: "threadline.conversation",
+  /** SecretStorage key of an endpoint's API key; one per base URL. */
+  apiKey: (baseUrl: string) => `threadline.apiKey:${baseUrl}`,
 } as const;

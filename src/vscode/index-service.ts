@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
+import { ContextEngine } from "../core/context/context-engine";
 import { createNodeIndex } from "../core/index/node/create";
 import type { IndexStats } from "../core/index/types";
 import { DEFAULT_MAX_FILE_BYTES, type WorkspaceIndex } from "../core/index/workspace-index";
@@ -15,6 +16,7 @@ const SAVE_DEBOUNCE_MS = 3000;
  */
 export class IndexService implements vscode.Disposable {
   private index: WorkspaceIndex | undefined;
+  private engine: ContextEngine | undefined;
   private building: Promise<void> | undefined;
   private buildAbort: AbortController | undefined;
   private readonly pending = new Set<string>();
@@ -51,6 +53,12 @@ export class IndexService implements vscode.Disposable {
     return this.building ? undefined : this.index;
   }
 
+  /** Waits for a build in progress; the index and its context engine, if a folder is open. */
+  async whenReady(): Promise<{ index: WorkspaceIndex; engine: ContextEngine } | undefined> {
+    while (this.building) await this.building.catch(() => undefined);
+    return this.index && this.engine ? { index: this.index, engine: this.engine } : undefined;
+  }
+
   rebuild(): Promise<void> {
     this.buildAbort?.abort();
     const abort = new AbortController();
@@ -64,8 +72,10 @@ export class IndexService implements vscode.Disposable {
 
   private async runBuild(signal: AbortSignal): Promise<void> {
     const folders = vscode.workspace.workspaceFolders ?? [];
+    this.engine?.dispose();
     this.index?.dispose();
     this.index = undefined;
+    this.engine = undefined;
     if (folders.length === 0) {
       this.statusItem.hide();
       return;
@@ -95,6 +105,7 @@ export class IndexService implements vscode.Disposable {
             },
           );
           this.index = index;
+          this.engine = new ContextEngine(index);
           return index.build(signal).then((stats) => ({ index, stats }));
         },
       );
@@ -179,6 +190,7 @@ export class IndexService implements vscode.Disposable {
     this.buildAbort?.abort();
     clearTimeout(this.updateTimer);
     clearTimeout(this.saveTimer);
+    this.engine?.dispose();
     this.index?.dispose();
     for (const d of this.disposables) d.dispose();
   }

@@ -19,14 +19,28 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   ].join("; ");
 }
 
-export function webviewHtml(opts: { cspSource: string; nonce: string; scriptUri: string; title: string }): string {
+export function webviewHtml(opts: {
+  cspSource: string;
+  nonce: string;
+  scriptUri: string;
+  styleUris?: string[];
+  codiconUri?: string;
+  title: string;
+}): string {
   const csp = contentSecurityPolicy(opts.cspSource, opts.nonce);
+  const styles = (opts.styleUris ?? []).map((href) => `<link rel="stylesheet" href="${href}">`).join("\n");
+  // @vscode-elements finds the codicon stylesheet by this id.
+  const codicons = opts.codiconUri
+    ? `<link id="vscode-codicon-stylesheet" rel="stylesheet" href="${opts.codiconUri}">`
+    : "";
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+${codicons}
+${styles}
 <title>${opts.title}</title>
 </head>
 <body>

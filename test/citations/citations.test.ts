@@ -11,6 +11,7 @@ const span = (id: string, file: string, ranges: [number, number][]): ContextSpan
   score: 1,
   reasons: [],
   tokens: 10,
+  lineScores: [],
 });
 
 const pack = {

@@ -1,3 +1,4 @@
+import { lexicalLineScores } from "./line-scores";
 import { rankUnits, type RankedUnit } from "./rank";
 import { CONTEXT_PREAMBLE, fileHeader, renderOutline, renderSpan, shownRanges, type Detail } from "./render";
 import type { RetrievalIndex } from "./retrieval-index";
@@ -32,7 +33,7 @@ export function buildContext(
   options: ContextOptions,
 ): ContextPackage {
   const t0 = performance.now();
-  const ranked = rankUnits(index, question, options.editor).slice(0, MAX_CANDIDATES);
+  const ranked = withFocus(index, rankUnits(index, question, options.editor), options).slice(0, MAX_CANDIDATES);
   const t1 = performance.now();
   const budget = Math.max(0, Math.floor(options.budget));
   const tokensOf = (r: RankedUnit, detail: Detail) => {
@@ -77,11 +78,12 @@ export function buildContext(
   const t2 = performance.now();
 
   // Render, then make the count exact: drop the weakest choices until the text fits.
-  let pack = render(index, counter, question, budget, chosen, options.order ?? "edges", outlineReserve);
+  const order = options.order ?? (options.focus?.length ? "path" : "edges");
+  let pack = render(index, counter, question, budget, chosen, order, outlineReserve);
   while (pack.tokens > budget && chosen.size > 0) {
     const weakest = [...chosen.values()].reduce((a, b) => (b.ranked.score < a.ranked.score ? b : a));
     chosen.delete(weakest.ranked.unit);
-    pack = render(index, counter, question, budget, chosen, options.order ?? "edges", outlineReserve);
+    pack = render(index, counter, question, budget, chosen, order, outlineReserve);
   }
   if (pack.tokens > budget) pack = emptyPackage(counter, question, budget);
   // Everything considered but not shown whole is pruned, with the reason.
@@ -101,6 +103,8 @@ export function buildContext(
       reason: choice ? "body elided: ranked below the spans shown in full" : "over budget",
     });
   }
+  const lineScores = lexicalLineScores(index, question, pack.spans);
+  pack.spans.forEach((s, i) => (s.lineScores = lineScores[i]!));
   const t3 = performance.now();
   let uncompressedTokens = pack.tokens;
   for (const c of chosen.values())
@@ -115,6 +119,30 @@ export function buildContext(
       ms: { rank: ms(t1 - t0), select: ms(t2 - t1), render: ms(t3 - t2), total: ms(t3 - t0) },
     },
   };
+}
+
+/**
+ * Puts focus locations (a call path) ahead of the ranking, in their order,
+ * each with an `explain` reason; the rest of the ranking follows.
+ */
+function withFocus(index: RetrievalIndex, ranked: RankedUnit[], options: ContextOptions): RankedUnit[] {
+  if (!options.focus?.length) return ranked;
+  const top = ranked[0]?.score ?? 1;
+  const focused: RankedUnit[] = [];
+  const seen = new Set<number>();
+  options.focus.forEach((loc, step) => {
+    const unit = index.unitAt(loc.file, loc.line);
+    if (unit === undefined || seen.has(unit)) return;
+    seen.add(unit);
+    const base = ranked.find((r) => r.unit === unit);
+    focused.push({
+      unit,
+      score: Math.round((top + 10 - step * 0.01) * 1e4) / 1e4,
+      reasons: [{ kind: "explain", role: loc.role }, ...(base?.reasons ?? [])],
+      pathStep: step,
+    });
+  });
+  return [...focused, ...ranked.filter((r) => !seen.has(r.unit))];
 }
 
 type Rendered = Omit<ContextPackage, "pruned" | "stats" | "scorer">;
@@ -139,6 +167,7 @@ function render(
     file,
     choices: choices.sort((a, b) => index.units[a.ranked.unit]!.start - index.units[b.ranked.unit]!.start),
     best: Math.max(...choices.map((c) => c.ranked.score)),
+    pathStep: Math.min(...choices.map((c) => c.ranked.pathStep ?? Infinity)),
   }));
   const ordered = orderGroups(groups, order);
 
@@ -182,6 +211,7 @@ function render(
         score: c.ranked.score,
         reasons: c.ranked.reasons,
         tokens: c.tokens,
+        lineScores: [],
       });
     }
   }
@@ -204,9 +234,11 @@ function render(
  * attend best, and the weakest in the middle; `score` is strongest first;
  * `source` is by path.
  */
-function orderGroups<G extends { file: string; best: number }>(groups: G[], order: SpanOrder): G[] {
+function orderGroups<G extends { file: string; best: number; pathStep: number }>(groups: G[], order: SpanOrder): G[] {
   const byScore = [...groups].sort((a, b) => b.best - a.best || (a.file < b.file ? -1 : 1));
   if (order === "score") return byScore;
+  if (order === "path")
+    return [...groups].sort((a, b) => a.pathStep - b.pathStep || b.best - a.best || (a.file < b.file ? -1 : 1));
   if (order === "source") return [...groups].sort((a, b) => (a.file < b.file ? -1 : 1));
   const front: G[] = [];
   const back: G[] = [];

@@ -38,6 +38,8 @@ export interface RankedUnit {
   unit: number;
   score: number;
   reasons: Reason[];
+  /** Position on an explained call path, when the unit is on one. */
+  pathStep?: number;
 }
 
 export function rankUnits(index: RetrievalIndex, question: string, editor?: EditorFocus): RankedUnit[] {

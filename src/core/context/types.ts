@@ -11,7 +11,8 @@ export type Reason =
   | { kind: "line"; mention: string }
   | { kind: "editor"; what: "active" | "selection" | "open" }
   | { kind: "graph"; score: number }
-  | { kind: "model"; score: number };
+  | { kind: "model"; score: number }
+  | { kind: "explain"; role: string };
 
 export interface ContextSpan {
   /** Citation id, `S1`, `S2`, … in the order the spans appear in the text. */
@@ -26,6 +27,8 @@ export interface ContextSpan {
   score: number;
   reasons: Reason[];
   tokens: number;
+  /** Importance of each shown line (in `ranges` order), 0..1, from the scorer that ran. */
+  lineScores: number[];
 }
 
 export interface PrunedSpan {
@@ -62,13 +65,23 @@ export interface EditorFocus {
   openFiles?: WorkspacePath[];
 }
 
-export type SpanOrder = "edges" | "score" | "source";
+/** `path` keeps the order of `focus` (a call path); the others order file groups by strength or path. */
+export type SpanOrder = "edges" | "score" | "source" | "path";
+
+/** A location the context must cover, and its role on a call path. */
+export interface FocusLocation {
+  file: WorkspacePath;
+  line: number;
+  role: "definition" | "caller" | "callee" | "implementation" | "type" | "reference";
+}
 
 export interface ContextOptions {
   budget: number;
   encoding?: string;
   editor?: EditorFocus;
   order?: SpanOrder;
+  /** Locations to include first, in this order, before anything ranked (Explain Across Files). */
+  focus?: readonly FocusLocation[];
   signal?: AbortSignal;
 }
 

@@ -1,0 +1,99 @@
+import type { InspectorModelDto } from "../../protocol/messages";
+import type { ContextPackage, Reason } from "../context/types";
+import type { Prompt } from "./prompt";
+
+export type InspectorModel = InspectorModelDto;
+
+export function inspectorModel(
+  pack: ContextPackage,
+  prompt: Prompt,
+  options: {
+    dryRun: boolean;
+    endpoint?: { baseUrl: string; model: string };
+    linesOf: (file: string) => readonly string[] | undefined;
+    count: (text: string) => number;
+  },
+): InspectorModel {
+  const messages = prompt.messages.map((m) => ({ role: m.role, content: m.content, tokens: options.count(m.content) }));
+  const before = pack.stats.uncompressedTokens;
+  return {
+    question: pack.question,
+    dryRun: options.dryRun,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    messages,
+    sections: prompt.sections.map((s) => ({ name: s.name, tokens: s.tokens })),
+    totalTokens: prompt.tokens,
+    contextBudget: pack.budget,
+    compression: {
+      before,
+      after: pack.tokens,
+      ratio: before > 0 ? Math.round((pack.tokens / before) * 1000) / 1000 : 1,
+    },
+    scorer:
+      pack.scorer.kind === "model"
+        ? `local model ${pack.scorer.model}, layer ${pack.scorer.layer}, heads ${pack.scorer.heads.join(", ")}`
+        : "lexical",
+    spans: pack.spans.map((s) => {
+      const fileLines = options.linesOf(s.file) ?? [];
+      const lines: { n: number; text: string; score: number }[] = [];
+      let k = 0;
+      for (const [a, b] of s.ranges)
+        for (let n = a; n <= b; n++) lines.push({ n, text: fileLines[n - 1] ?? "", score: s.lineScores[k++] ?? 0 });
+      return {
+        id: s.id,
+        file: s.file,
+        ranges: s.ranges,
+        detail: s.detail,
+        score: s.score,
+        tokens: s.tokens,
+        reasons: s.reasons.map(describeReason),
+        lines,
+      };
+    }),
+    pruned: pack.pruned.map((p) => ({
+      file: p.file,
+      ranges: p.ranges,
+      ...(p.symbol ? { symbol: p.symbol } : {}),
+      reason: p.reason,
+    })),
+  };
+}
+
+export function describeReason(r: Reason): string {
+  switch (r.kind) {
+    case "bm25":
+      return `lexical match ${r.score} (${r.terms.join(", ")})`;
+    case "identifier":
+      return `names \`${r.name}\``;
+    case "path":
+      return `mentions ${r.mention}`;
+    case "line":
+      return `points at ${r.mention}`;
+    case "editor":
+      return r.what === "selection" ? "your selection" : r.what === "active" ? "the active editor" : "an open editor";
+    case "graph":
+      return `linked by references (${r.score})`;
+    case "model":
+      return `local model attention ${r.score}`;
+    case "explain":
+      return `on the call path: ${r.role}`;
+  }
+}
+
+/** The request as Markdown, for export. */
+export function toMarkdown(model: InspectorModel): string {
+  let out = `# Threadline context: ${model.question}\n\n`;
+  out += `${model.totalTokens} prompt tokens (context budget ${model.contextBudget}); compression ${model.compression.before} → ${model.compression.after} tokens; scorer: ${model.scorer}\n\n`;
+  out += `| section | tokens |\n| --- | --- |\n${model.sections.map((s) => `| ${s.name} | ${s.tokens} |`).join("\n")}\n\n`;
+  out += `## Spans\n\n| id | location | detail | score | reasons |\n| --- | --- | --- | --- | --- |\n`;
+  out += model.spans
+    .map(
+      (s) =>
+        `| ${s.id} | ${s.file}:${s.ranges.map(([a, b]) => `${a}-${b}`).join(",")} | ${s.detail} | ${s.score} | ${s.reasons.join("; ")} |`,
+    )
+    .join("\n");
+  out += `\n\n## Pruned\n\n${model.pruned.map((p) => `- ${p.file}:${p.ranges.map(([a, b]) => `${a}-${b}`).join(",")} ${p.symbol ?? ""}: ${p.reason}`).join("\n")}\n`;
+  for (const m of model.messages)
+    out += `\n## ${m.role} (${m.tokens} tokens)\n\n\`\`\`\`text\n${m.content}\n\`\`\`\`\n`;
+  return out;
+}

@@ -1,0 +1,144 @@
+import "@vscode-elements/elements/dist/vscode-button/index.js";
+import type { Envelope, HostToInspector, InspectorModelDto, InspectorToHost } from "../../src/protocol/messages";
+
+declare function acquireVsCodeApi(): { postMessage(msg: Envelope<InspectorToHost>): void };
+const vscode = acquireVsCodeApi();
+const send = <K extends keyof InspectorToHost>(type: K, payload: InspectorToHost[K]) =>
+  vscode.postMessage({ type, payload } as Envelope<InspectorToHost>);
+
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string) => {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+};
+const root = document.getElementById("root")!;
+
+function button(label: string, icon: string, onClick: () => void): HTMLElement {
+  const b = document.createElement("vscode-button");
+  b.setAttribute("icon", icon);
+  b.setAttribute("secondary", "");
+  b.textContent = label;
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+function table(headers: string[], rows: (string | Node)[][]): HTMLTableElement {
+  const t = el("table");
+  const head = el("tr");
+  for (const h of headers) head.append(el("th", undefined, h));
+  t.append(head);
+  for (const row of rows) {
+    const tr = el("tr");
+    for (const cell of row) {
+      const td = el("td");
+      td.append(cell);
+      tr.append(td);
+    }
+    t.append(tr);
+  }
+  return t;
+}
+
+function location(file: string, ranges: [number, number][]): HTMLElement {
+  const a = el("a", "loc", `${file}:${ranges.map(([s, e]) => (s === e ? `${s}` : `${s}-${e}`)).join(",")}`);
+  a.href = "#";
+  a.addEventListener("click", (e) => {
+    e.preventDefault();
+    send("inspector/open", { file, start: ranges[0]![0], end: ranges[ranges.length - 1]![1] });
+  });
+  return a;
+}
+
+function render(m: InspectorModelDto): void {
+  root.replaceChildren();
+  const head = el("header");
+  head.append(
+    el("h1", undefined, m.dryRun ? "Context preview (not sent)" : "Context sent"),
+    el("p", "question", m.question),
+  );
+  const facts = el("p", "facts");
+  facts.textContent =
+    `${m.totalTokens} prompt tokens · context ${m.compression.after} of ${m.contextBudget} budget · ` +
+    `compressed from ${m.compression.before} (×${m.compression.ratio}) · scorer: ${m.scorer}` +
+    (m.endpoint ? ` · ${m.endpoint.model} at ${m.endpoint.baseUrl}` : "");
+  const actions = el("div", "actions");
+  actions.append(
+    button("Copy prompt", "copy", () => send("inspector/copyPrompt", {})),
+    button("Export JSON", "json", () => send("inspector/export", { format: "json" })),
+    button("Export Markdown", "markdown", () => send("inspector/export", { format: "markdown" })),
+  );
+  head.append(facts, actions);
+  root.append(head);
+
+  root.append(el("h2", undefined, "Tokens per section"));
+  root.append(
+    table(
+      ["section", "tokens", "share"],
+      [
+        ...m.sections.map((s) => [
+          s.name,
+          String(s.tokens),
+          `${((100 * s.tokens) / Math.max(1, m.totalTokens)).toFixed(1)}%`,
+        ]),
+        ["total", String(m.totalTokens), "100%"],
+      ],
+    ),
+  );
+
+  root.append(el("h2", undefined, `Spans (${m.spans.length})`));
+  root.append(
+    table(
+      ["id", "location", "detail", "score", "tokens", "why"],
+      m.spans.map((s) => [
+        s.id,
+        location(s.file, s.ranges),
+        s.detail,
+        s.score.toFixed(3),
+        String(s.tokens),
+        s.reasons.join("; "),
+      ]),
+    ),
+  );
+
+  root.append(el("h2", undefined, `Pruned or elided (${m.pruned.length})`));
+  root.append(
+    m.pruned.length
+      ? table(
+          ["location", "symbol", "reason"],
+          m.pruned.map((p) => [location(p.file, p.ranges), p.symbol ?? "", p.reason]),
+        )
+      : el("p", "muted", "Nothing was pruned."),
+  );
+
+  root.append(el("h2", undefined, "Per-line importance"));
+  for (const s of m.spans) {
+    const block = el("details", "heat");
+    block.open = m.spans.length <= 8;
+    block.append(el("summary", undefined, `${s.id} ${s.file}`));
+    const pre = el("pre");
+    for (const line of s.lines) {
+      const row = el("div", "line");
+      // The heat map's only inline style is a CSS variable set through the CSSOM, which CSP allows.
+      row.style.setProperty("--heat", String(line.score));
+      row.title = `importance ${line.score}`;
+      row.append(el("span", "n", String(line.n).padStart(5)), el("span", "code", ` ${line.text}`));
+      pre.append(row);
+    }
+    block.append(pre);
+    root.append(block);
+  }
+
+  root.append(el("h2", undefined, "Messages, exactly as sent"));
+  for (const msg of m.messages) {
+    const d = el("details", "message");
+    d.append(el("summary", undefined, `${msg.role} · ${msg.tokens} tokens`), el("pre", undefined, msg.content));
+    root.append(d);
+  }
+}
+
+window.addEventListener("message", (e: MessageEvent<Envelope<HostToInspector>>) => {
+  if (e.data.type === "inspector/model") render(e.data.payload);
+});
+root.append(el("p", "muted", "Loading…"));
+send("inspector/ready", {});
