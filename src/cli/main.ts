@@ -1,4 +1,5 @@
 import { parseArgs, UsageError } from "./args";
+import { askUsage, runAsk } from "./ask-command";
 import { contextUsage, runContext } from "./context-command";
 import { indexUsage, runIndex } from "./index-command";
 
@@ -7,6 +8,7 @@ const usage = `Threadline: answers questions about a codebase.
 usage:
   ${indexUsage}
   ${contextUsage}
+  ${askUsage}
 `;
 
 const booleanFlags = new Set(["json", "help"]);
@@ -21,6 +23,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await runIndex(args, process.stdout);
       case "context":
         return await runContext(args, process.stdout);
+      case "ask":
+        return await runAsk(args, process.stdout);
       case undefined:
       case "help":
       case "--help":

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
@@ -111,6 +111,67 @@ def shipping_cost(weight):
       assert.equal(bad.status, 2);
       assert.match(bad.stderr, /--question or --question-file is required/);
     } finally {
+      fx.cleanup();
+    }
+  },
+);
+
+test(
+  "`threadline ask --format json` streams from the endpoint and returns checked citations",
+  { skip: !fs.existsSync(cli) && "run `npm run build` first" },
+  async () => {
+    const { startTestServer } = await import("../helpers/openai-server");
+    const server = await startTestServer("It subtracts the fee [S1] and see [S7].");
+    const fx = writeFixture(`
+//- billing/refunds.py
+def compute_refund(order):
+    return order.total - restocking_fee(order)
+`);
+    try {
+      const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(
+          process.execPath,
+          [
+            cli,
+            "ask",
+            "--repo",
+            fx.root,
+            "--question",
+            "how is the refund computed?",
+            "--base-url",
+            server.baseUrl,
+            "--model",
+            "ok",
+            "--api-key-env",
+            "TL_TEST_KEY",
+            "--format",
+            "json",
+            "--budget",
+            "400",
+          ],
+          { env: { ...process.env, TL_TEST_KEY: "sk-from-env" } },
+        );
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d));
+        child.stderr.on("data", (d: Buffer) => (stderr += d));
+        child.on("close", (status: number | null) => resolve({ status, stdout, stderr }));
+      });
+      assert.equal(run.status, 0, run.stderr);
+      const body = JSON.parse(run.stdout);
+      assert.equal(body.answer, "It subtracts the fee [S1] and see [S7].");
+      assert.deepEqual(
+        body.citations.map((c: { text: string; valid: boolean }) => [c.text, c.valid]),
+        [
+          ["[S1]", true],
+          ["[S7]", false],
+        ],
+      );
+      assert.equal(body.citations[0].file, "billing/refunds.py");
+      assert.ok(body.context.tokens <= 400);
+      assert.match(server.requests[0]!.messages.at(-1)!.content, /Question: how is the refund computed\?/);
+    } finally {
+      await server.close();
       fx.cleanup();
     }
   },
