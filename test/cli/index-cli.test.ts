@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { writeFixture } from "../helpers/fixture";
+import { startTestServer } from "../helpers/openai-server";
 
 // Runs the bundled CLI, as a user would: this also proves dist/ carries its grammars, queries and worker.
 const cli = path.resolve("dist/cli.js");
@@ -120,8 +121,7 @@ test(
   "`threadline ask --format json` streams from the endpoint and returns checked citations",
   { skip: !fs.existsSync(cli) && "run `npm run build` first" },
   async () => {
-    const { startTestServer } = await import("../helpers/openai-server");
-    const server = await startTestServer("It subtracts the fee [S1] and see [S7].");
+      const server = await startTestServer("It subtracts the fee [S1] and see [S7].");
     const fx = writeFixture(`
 //- billing/refunds.py
 def compute_refund(order):
