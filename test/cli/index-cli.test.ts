@@ -101,10 +101,10 @@ def shipping_cost(weight):
       const pack = JSON.parse(run.stdout);
       assert.equal(pack.encoding, "o200k_base");
       assert.ok(pack.tokens <= 300 && pack.tokens > 0);
-      assert.deepEqual(pack.spans.find((s: { symbol?: string }) => s.symbol === "compute_refund")?.ranges, [[1, 3]]);
+      assert.deepEqual(pack.spans.find((s: { symbol?: string }) => s.symbol === "compute_refund")?.ranges, [[1, 5]]);
       assert.match(
         pack.text,
-        /\[S\d+\] billing\/refunds\.py:1-3 \(compute_refund\)\n1 \| def compute_refund\(order\):/,
+        /\[S\d+\] billing\/refunds\.py:1-5 \(compute_refund\)\n1 \| def compute_refund\(order\):/,
       );
       const bad = spawnSync(process.execPath, [cli, "context", "--repo", fx.root, "--budget", "300"], {
         encoding: "utf8",
@@ -121,7 +121,7 @@ test(
   "`threadline ask --format json` streams from the endpoint and returns checked citations",
   { skip: !fs.existsSync(cli) && "run `npm run build` first" },
   async () => {
-      const server = await startTestServer("It subtracts the fee [S1] and see [S7].");
+    const server = await startTestServer("It subtracts the fee [S1] and see [S7].");
     const fx = writeFixture(`
 //- billing/refunds.py
 def compute_refund(order):

@@ -29,7 +29,7 @@ test("the answer-bearing function is included in full, with its reasons", async 
   const refund = pack.spans.find((s) => s.symbol === "compute_refund");
   assert.ok(refund, pack.text);
   assert.equal(refund.detail, "full");
-  assert.deepEqual(refund.ranges, [[5, 9]]);
+  assert.deepEqual(refund.ranges, [[5, 11]]);
   assert.ok(refund.reasons.some((r) => r.kind === "bm25"));
   assert.ok(pack.spans.some((s) => s.symbol === "restocking_fee"));
   assert.ok(!pack.spans.some((s) => s.symbol === "delivery_days"), "an unrelated function is left out");

@@ -18,12 +18,12 @@ test("a file is cut into units: functions whole, class headers, module blocks", 
     "<module> block 8-9 sig:8",
     "load_order function 10-11 sig:10",
   ]);
-  // Blank-only units are not retrievable.
+  // A blank run joins the unit before it (the gap after a function is where code gets inserted).
   const refunds = retrieval.unitsByFile
     .get("shop/refunds.py")!
     .map((i) => retrieval.units[i]!)
     .map((u) => `${u.name} ${u.start}-${u.end}`);
-  assert.deepEqual(refunds, ["<module> 1-4", "compute_refund 5-9", "restocking_fee 12-15"]);
+  assert.deepEqual(refunds, ["<module> 1-4", "compute_refund 5-11", "restocking_fee 12-15"]);
 });
 
 test("full spans number every line with its real line number", async () => {
@@ -32,14 +32,16 @@ test("full spans number every line with its real line number", async () => {
   const text = renderSpan("S3", unit, "full", retrieval.lines.get(unit.file)!);
   assert.equal(
     text,
-    "[S3] shop/refunds.py:5-9 (compute_refund)\n" +
-      "5 | def compute_refund(order_id, reason):\n" +
-      '6 |     """Refund the order total minus the restocking fee."""\n' +
-      "7 |     order = load_order(order_id)\n" +
-      "8 |     fee = restocking_fee(order)\n" +
-      "9 |     return round_cents(order.total - fee)\n",
+    "[S3] shop/refunds.py:5-11 (compute_refund)\n" +
+      " 5 | def compute_refund(order_id, reason):\n" +
+      ' 6 |     """Refund the order total minus the restocking fee."""\n' +
+      " 7 |     order = load_order(order_id)\n" +
+      " 8 |     fee = restocking_fee(order)\n" +
+      " 9 |     return round_cents(order.total - fee)\n" +
+      "10 | \n" +
+      "11 | \n",
   );
-  assert.deepEqual(shownRanges(unit, "full"), [[5, 9]]);
+  assert.deepEqual(shownRanges(unit, "full"), [[5, 11]]);
 });
 
 test("elided spans keep signature and docstring and mark the rest with its line range", async () => {
@@ -48,10 +50,10 @@ test("elided spans keep signature and docstring and mark the rest with its line 
   const text = renderSpan("S1", unit, "elided", retrieval.lines.get(unit.file)!);
   assert.equal(
     text,
-    "[S1] shop/refunds.py:5-9 (compute_refund, body elided)\n" +
-      "5 | def compute_refund(order_id, reason):\n" +
-      '6 |     """Refund the order total minus the restocking fee."""\n' +
-      "⋮ | (lines 7-9 elided)\n",
+    "[S1] shop/refunds.py:5-11 (compute_refund, body elided)\n" +
+      " 5 | def compute_refund(order_id, reason):\n" +
+      ' 6 |     """Refund the order total minus the restocking fee."""\n' +
+      " ⋮ | (lines 7-11 elided)\n",
   );
   assert.deepEqual(shownRanges(unit, "elided"), [[5, 6]]);
 });

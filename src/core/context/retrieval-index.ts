@@ -50,7 +50,13 @@ export class RetrievalIndex {
       this.vocabulary.count(file.path.replace(/[/.-]/g, " "), pathCounts);
       const whole = new Map(pathCounts);
       for (const unit of unitsOf(file)) {
-        if (isBlank(lines, unit.start, unit.end)) continue;
+        // Blank runs join the unit before them, so the gap after a function (where code is often
+        // inserted) is shown with it; a leading blank run is dropped.
+        if (isBlank(lines, unit.start, unit.end)) {
+          const previous = this.units[this.units.length - 1];
+          if (ids.length > 0 && previous && previous.end === unit.start - 1) previous.end = unit.end;
+          continue;
+        }
         const id = this.units.length;
         this.units.push(unit);
         ids.push(id);
