@@ -72,6 +72,15 @@ test("a basename shared by two files is never resolved; unsent files and lines a
   ]);
 });
 
+test("a file citation may run across adjacent spans that were both sent", () => {
+  const split = { spans: [span("S1", "app/pricing.py", [[1, 4]]), span("S2", "app/pricing.py", [[5, 6]])] };
+  const [c] = citationsOf("Pricing and tax (app/pricing.py:1-6).", split);
+  assert.equal(c!.valid, true, c!.reason);
+  assert.equal(c!.reason, "lines were sent in S1, S2");
+  const [gap] = citationsOf("app/pricing.py:1-7", split);
+  assert.equal(gap!.valid, false);
+});
+
 test("offsets point at the citation text in the answer", () => {
   const answer = "Start [S1:130] then requests/models.py:140 end [S1, S2]";
   for (const c of parseCitations(answer)) assert.equal(answer.slice(c.offset, c.offset + c.length), c.text);

@@ -122,3 +122,10 @@ test("an unknown encoding is refused clearly", async () => {
   const { engine } = await ctx;
   assert.throws(() => engine.build("x", { budget: 100, encoding: "gpt2-bogus" }), /unknown encoding "gpt2-bogus"/);
 });
+
+test("a question that names nothing still gets the code the repository leans on", async () => {
+  const { engine } = await ctx;
+  const pack = engine.build("what is this?", { budget: 400 });
+  assert.ok(pack.spans.length > 0);
+  assert.ok(pack.spans.every((s) => s.reasons.some((r) => r.kind === "graph")));
+});

@@ -18,7 +18,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(answer = "The refund is the total minus the fee [S1:5-9]."): Promise<TestServer> {
+/** For model "auto": picks the behaviour and answer from the question (end-to-end tests drive it from the UI). */
+export type Router = (question: string) => { behaviour: string; answer?: string };
+
+export async function startTestServer(
+  answer = "The refund is the total minus the fee [S1:5-9].",
+  router?: Router,
+): Promise<TestServer> {
   const state: TestServer = { baseUrl: "", requests: [], aborted: 0, answer, close: async () => undefined };
   const seen = new Map<string, number>();
   const server = http.createServer((req, res) => {
@@ -31,7 +37,14 @@ export async function startTestServer(answer = "The refund is the total minus th
       }
       const parsed = JSON.parse(body);
       state.requests.push(parsed);
-      const model: string = parsed.model;
+      let model: string = parsed.model;
+      let answerText = state.answer;
+      if (model === "auto" && router) {
+        const last = String(parsed.messages.at(-1)?.content ?? "");
+        const routed = router(last.slice(last.lastIndexOf("Question: ") + "Question: ".length));
+        model = routed.behaviour;
+        if (routed.answer) answerText = routed.answer;
+      }
       const count = (seen.get(model) ?? 0) + 1;
       seen.set(model, count);
       const error = (
@@ -64,7 +77,7 @@ export async function startTestServer(answer = "The refund is the total minus th
         "cache-control": "no-cache",
         connection: "keep-alive",
       });
-      const words = state.answer.split(/(?<= )/);
+      const words = answerText.split(/(?<= )/);
       let i = 0;
       let closed = false;
       res.on("close", () => {

@@ -74,11 +74,18 @@ export function validateCitations(raw: readonly RawCitation[], pack: Pick<Contex
       return { ...cited, id: sent[0]!.id, valid: true, reason: "file was in the context" };
     }
     if (c.start > c.end) return { ...cited, valid: false, reason: `line range ${c.start}-${c.end} is reversed` };
-    const holder = sent.find((s) => covered(s.ranges, c.start!, c.end!));
-    if (!holder) {
+    // A file citation may run across adjacent spans: every line must have been sent in one of them.
+    if (
+      !covered(
+        sent.flatMap((s) => s.ranges),
+        c.start,
+        c.end,
+      )
+    ) {
       return { ...cited, valid: false, reason: `lines ${c.start}-${c.end} of ${file} were not in the context` };
     }
-    return { ...cited, id: holder.id, valid: true, reason: `lines were sent in ${holder.id}` };
+    const holders = sent.filter((s) => s.ranges.some(([a, b]) => a <= c.end! && b >= c.start!)).map((s) => s.id);
+    return { ...cited, id: holders[0], valid: true, reason: `lines were sent in ${holders.join(", ")}` };
   });
 }
 

@@ -33,7 +33,10 @@ export function buildContext(
   options: ContextOptions,
 ): ContextPackage {
   const t0 = performance.now();
-  const ranked = withFocus(index, rankUnits(index, question, options.editor), options).slice(0, MAX_CANDIDATES);
+  const ranked = withFocus(index, rankUnits(index, question, options.editor, !options.focus?.length), options).slice(
+    0,
+    MAX_CANDIDATES,
+  );
   const t1 = performance.now();
   const budget = Math.max(0, Math.floor(options.budget));
   const tokensOf = (r: RankedUnit, detail: Detail) => {

@@ -24,7 +24,12 @@ export const RankWeights = {
   editorOpen: 0.15,
   /** Personalized PageRank over the reference graph, seeded by everything above. */
   graph: 0.6,
+  /** The repository's most referenced units, for questions too vague to match much. */
+  central: 0.2,
 } as const;
+
+/** Below this many candidates a question is too vague, and central units fill in. */
+const MIN_CANDIDATES = 30;
 
 /** BM25 hits kept, for units and for whole files. */
 const BM25_UNITS = 2000;
@@ -42,7 +47,12 @@ export interface RankedUnit {
   pathStep?: number;
 }
 
-export function rankUnits(index: RetrievalIndex, question: string, editor?: EditorFocus): RankedUnit[] {
+export function rankUnits(
+  index: RetrievalIndex,
+  question: string,
+  editor?: EditorFocus,
+  fillVague = true,
+): RankedUnit[] {
   const scores = new Map<number, { score: number; reasons: Reason[] }>();
   const add = (unit: number, amount: number, reason: Reason) => {
     if (amount <= 0) return;
@@ -111,6 +121,10 @@ export function rankUnits(index: RetrievalIndex, question: string, editor?: Edit
   for (const [u, entry] of scores) {
     const f = fileScore.get(index.units[u]!.file);
     if (f) entry.score += RankWeights.file * f;
+  }
+  if (fillVague && scores.size < MIN_CANDIDATES) {
+    for (const c of index.central(MIN_CANDIDATES))
+      add(c.unit, RankWeights.central * c.score, { kind: "graph", score: round(c.score) });
   }
 
   return [...scores.entries()]

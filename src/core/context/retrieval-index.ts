@@ -1,6 +1,6 @@
 import type { IndexedFile, WorkspacePath } from "../index/types";
 import { Bm25Index } from "./bm25";
-import { buildGraph, type Graph } from "./pagerank";
+import { buildGraph, personalizedPageRank, type Graph } from "./pagerank";
 import type { Unit } from "./types";
 import { unitsOf } from "./units";
 import { Vocabulary } from "./vocabulary";
@@ -84,6 +84,27 @@ export class RetrievalIndex {
     this.unitSearch = Bm25Index.fromCounts(unitCounts, this.vocabulary.size);
     this.fileSearch = Bm25Index.fromCounts(fileCounts, this.vocabulary.size);
     this.graph = this.buildReferenceGraph();
+  }
+
+  private centralCache: { unit: number; score: number }[] | undefined;
+
+  /**
+   * The units the rest of the code leans on most (PageRank with no seeds
+   * preferred): the repository's backbone, for questions that name nothing.
+   */
+  central(limit: number): { unit: number; score: number }[] {
+    if (!this.centralCache) {
+      const all = new Map<number, number>();
+      for (let u = 0; u < this.units.length; u++) if (this.units[u]!.kind !== "block") all.set(u, 1);
+      const rank = personalizedPageRank(this.graph, all);
+      const top = [...rank.entries()]
+        .filter(([u]) => all.has(u))
+        .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+        .slice(0, 100);
+      const max = top[0]?.[1] ?? 1;
+      this.centralCache = top.map(([unit, r]) => ({ unit, score: r / max }));
+    }
+    return this.centralCache.slice(0, limit);
   }
 
   static build(snapshot: IndexSnapshot, read: TextReader): RetrievalIndex {
