@@ -107,15 +107,24 @@ async function main(): Promise<number> {
     await page.goto(code.url);
     await page.waitForSelector(".monaco-workbench", { timeout: 90_000 });
     for (const scenario of scenarios(page, code, server)) {
-      const started = Date.now();
-      try {
-        await scenario.run();
-        passed++;
-        console.log(`✔ ${scenario.name} (${Date.now() - started} ms)`);
-      } catch (e) {
-        failed++;
-        await shot(page, `FAILED-${scenario.name}`);
-        console.log(`✖ ${scenario.name}\n  ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      // A real UI has timing noise (notifications, focus); a scenario gets one more try, and says so.
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        const started = Date.now();
+        try {
+          await page.keyboard.press("Escape");
+          await scenario.run();
+          passed++;
+          console.log(
+            `✔ ${scenario.name} (${Date.now() - started} ms${attempt > 1 ? ", passed on its second try" : ""})`,
+          );
+          break;
+        } catch (e) {
+          await shot(page, `FAILED-${attempt}-${scenario.name}`);
+          console.log(
+            `✖ ${scenario.name}${attempt === 1 ? " (will try once more)" : ""}\n  ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+          );
+          if (attempt === 2) failed++;
+        }
       }
     }
   } finally {

@@ -26,7 +26,24 @@ export const RankWeights = {
   graph: 0.6,
   /** The repository's most referenced units, for questions too vague to match much. */
   central: 0.2,
+  /**
+   * Multiplies the score of test code unless the question is about tests: tests repeat the
+   * names a question uses, so they outscore the code that needs explaining or changing.
+   */
+  testFile: 0.5,
 } as const;
+
+const TEST_PATH =
+  /(^|\/)(tests?|__tests__|spec|specs)\/|(^|\/)(test_[^/]*|[^/]*_test\.\w+|[^/]*\.(test|spec)\.[jt]sx?|conftest\.py)$/;
+
+export function isTestPath(path: string): boolean {
+  return TEST_PATH.test(path);
+}
+
+/** A question is about tests when it names a test file or a test function, or says "unit test"/"test suite". */
+function aboutTests(question: string): boolean {
+  return /\btest_\w+|\w+_test\b|\btests?\/|\bunit ?tests?\b|\btest (?:suite|case|file)s?\b/i.test(question);
+}
 
 /** Below this many candidates a question is too vague, and central units fill in. */
 const MIN_CANDIDATES = 30;
@@ -121,6 +138,9 @@ export function rankUnits(
   for (const [u, entry] of scores) {
     const f = fileScore.get(index.units[u]!.file);
     if (f) entry.score += RankWeights.file * f;
+  }
+  if (!aboutTests(question)) {
+    for (const [u, entry] of scores) if (isTestPath(index.units[u]!.file)) entry.score *= RankWeights.testFile;
   }
   if (fillVague && scores.size < MIN_CANDIDATES) {
     for (const c of index.central(MIN_CANDIDATES))
