@@ -80,6 +80,12 @@ test("a focused context follows the call path and cites all three files", async 
     ["app/main.py", "app/cart.py", "app/pricing.py"],
     "file groups in call-path order",
   );
+  const outline = pack.text.slice(pack.text.indexOf("# Outline"), pack.text.indexOf("# Code"));
+  const at = (name: string) => outline.indexOf(name);
+  assert.ok(
+    at("main.py") < at("cart.py") && at("cart.py") < at("pricing.py"),
+    `outline follows the call path:\n${outline}`,
+  );
   const definition = pack.spans.find((s) => s.symbol === "checkout")!;
   assert.ok(definition.reasons.some((r) => r.kind === "explain" && r.role === "definition"));
   assert.ok(!pack.spans.some((s) => s.symbol === "unrelated" && s.detail === "full"));

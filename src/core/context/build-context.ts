@@ -174,9 +174,10 @@ function render(
   }));
   const ordered = orderGroups(groups, order);
 
-  // The outline covers the files shown, strongest first, as far as its share of the budget allows
-  // (binary search on how many files fit: each try is an exact count).
-  const byStrength = [...groups].sort((a, b) => b.best - a.best || (a.file < b.file ? -1 : 1));
+  // The outline covers the files shown, strongest first (or along the call path), as far as its
+  // share of the budget allows (binary search on how many files fit: each try is an exact count).
+  const byStrength =
+    order === "path" ? ordered : [...groups].sort((a, b) => b.best - a.best || (a.file < b.file ? -1 : 1));
   const outlineOf = (n: number) =>
     renderOutline(
       byStrength.slice(0, n).map((g) => ({
@@ -184,6 +185,7 @@ function render(
         lines: index.lines.get(g.file)!,
         picked: new Set(g.choices.map((c) => index.units[c.ranked.unit]!.name)),
       })),
+      order === "path",
     ) + "\n";
   let outline = "";
   let lo = 1;

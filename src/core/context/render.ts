@@ -51,13 +51,17 @@ export function fileHeader(file: WorkspacePath): string {
 /**
  * The outline: folders → files → symbols with one-line signatures and line
  * ranges. For each file, the symbols that were picked and their parents come
- * first, then the rest in source order, up to a cap.
+ * first, then the rest in source order, up to a cap. Files are listed by path,
+ * or in the given order (a call path) when `keepOrder` is set.
  */
 export function renderOutline(
   files: readonly { file: IndexedFile; lines: readonly string[]; picked: ReadonlySet<string> }[],
+  keepOrder = false,
 ): string {
   let out = "# Outline\n";
-  const sorted = [...files].sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
+  const sorted = keepOrder
+    ? files
+    : [...files].sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
   let openDirs: string[] = [];
   for (const { file, lines, picked } of sorted) {
     const parts = file.path.split("/");
