@@ -6,7 +6,7 @@
 # Everything comes from the npm registry or apt: nothing is downloaded from elsewhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-E2E="$PWD/.e2e"
+E2E="${THREADLINE_E2E_DIR:-$PWD/.e2e}"
 CODE_SERVER_VERSION=4.139.1
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -28,7 +28,12 @@ if [ ! -x "$E2E/code-server/node_modules/.bin/code-server" ]; then
   echo "e2e-setup: installing code-server $CODE_SERVER_VERSION (builds native modules; a few minutes)"
   mkdir -p "$E2E/code-server"
   NPM_CLI="$(readlink -f "$(command -v npm)")"
+  # A clean environment: run from `npm test`, the outer npm's variables would point code-server's
+  # install scripts back at Node 20.
   (cd "$E2E/code-server" && echo '{"private":true}' > package.json &&
-    PATH="$NODE24/bin:$PATH" npm_config_nodedir="$NODE24" "$NODE24/bin/node" "$NPM_CLI" install --no-audit --no-fund "code-server@$CODE_SERVER_VERSION" >/dev/null)
+    env -i HOME="$HOME" TMPDIR="${TMPDIR:-/tmp}" PATH="$NODE24/bin:/usr/local/bin:/usr/bin:/bin" \
+      npm_config_nodedir="$NODE24" "$NODE24/bin/node" "$NPM_CLI" install --no-audit --no-fund \
+      "code-server@$CODE_SERVER_VERSION" >"$E2E/code-server/install.log" 2>&1) ||
+    { tail -40 "$E2E/code-server/install.log"; echo "e2e-setup: code-server install failed (log: $E2E/code-server/install.log)"; exit 1; }
 fi
 echo "e2e-setup: ready ($("$NODE24/bin/node" --version), code-server $CODE_SERVER_VERSION)"

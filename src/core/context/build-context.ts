@@ -8,9 +8,11 @@ import type { ContextOptions, ContextPackage, ContextSpan, PrunedSpan, SpanOrder
 /** Candidates considered for the pack; the rest of the ranking is too weak to matter. */
 const MAX_CANDIDATES = 400;
 /** Share of the budget the outline may take. */
-const OUTLINE_SHARE = 0.12;
+const OUTLINE_SHARE = 0.08;
 /** Share kept back from full spans for elided signatures of the next-ranked units. */
 const ELIDED_SHARE = 0.15;
+/** How many of the best-ranked files are each shown at least by a signature. */
+const FILES_IN_BREADTH = 10;
 /** How many pruned candidates are listed in the package. */
 const MAX_PRUNED_LISTED = 60;
 
@@ -77,6 +79,16 @@ export function buildContext(
   const outlineReserve = Math.floor(budget * OUTLINE_SHARE);
   const fullLimit = budget - outlineReserve - Math.floor(budget * ELIDED_SHARE);
   for (const r of ranked) tryAdd(r, "full", fullLimit);
+  // Breadth before depth: every strongly ranked file gets at least its best unit's signature,
+  // then the remaining room goes to the next-ranked units.
+  const files = new Set<string>();
+  for (const r of ranked) {
+    const file = index.units[r.unit]!.file;
+    if (files.has(file)) continue;
+    files.add(file);
+    if (files.size > FILES_IN_BREADTH) break;
+    if (!filesUsed.has(file)) tryAdd(r, "elided", budget - outlineReserve);
+  }
   for (const r of ranked) if (!chosen.has(r.unit)) tryAdd(r, "elided", budget - outlineReserve);
   const t2 = performance.now();
 

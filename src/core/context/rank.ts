@@ -12,7 +12,7 @@ export const RankWeights = {
   /** BM25 of the unit's own text, path and name. */
   bm25: 1.0,
   /** BM25 of the whole file, shared by its units: files about the question lift their parts. */
-  file: 0.5,
+  file: 1.0,
   /** The question names the unit's symbol; scaled down when many units share the name. */
   identifier: 1.2,
   /** The question names the unit's file. */
