@@ -11,25 +11,11 @@ import type {
   TurnDto,
   WebviewToHost,
 } from "../../src/protocol/messages";
+import { connect, el } from "../shared/dom";
 import { CITATION_MARK, citationMark, renderMarkdown } from "./markdown";
 
-interface VsCodeApi {
-  postMessage(msg: Envelope<WebviewToHost>): void;
-  getState(): { draft?: string } | undefined;
-  setState(state: { draft?: string }): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
-const send = <K extends keyof WebviewToHost>(type: K, payload: WebviewToHost[K]) =>
-  vscode.postMessage({ type, payload } as Envelope<WebviewToHost>);
-
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string) => {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-};
+const { api: vscode, send } = connect<WebviewToHost>();
+const savedDraft = (vscode.getState() as { draft?: string } | undefined)?.draft;
 
 // ---- layout -----------------------------------------------------------------
 const root = document.getElementById("root")!;
@@ -52,7 +38,7 @@ input.setAttribute("placeholder", "Ask about this codebase… (Enter to send, Sh
 input.setAttribute("rows", "3");
 input.setAttribute("resize", "vertical");
 input.setAttribute("aria-label", "Question");
-input.value = vscode.getState()?.draft ?? "";
+input.value = savedDraft ?? "";
 const sendButton = document.createElement("vscode-button");
 sendButton.setAttribute("icon", "send");
 sendButton.textContent = "Ask";

@@ -1,17 +1,8 @@
 import "@vscode-elements/elements/dist/vscode-button/index.js";
 import type { Envelope, HostToInspector, InspectorModelDto, InspectorToHost } from "../../src/protocol/messages";
+import { connect, el } from "../shared/dom";
 
-declare function acquireVsCodeApi(): { postMessage(msg: Envelope<InspectorToHost>): void };
-const vscode = acquireVsCodeApi();
-const send = <K extends keyof InspectorToHost>(type: K, payload: InspectorToHost[K]) =>
-  vscode.postMessage({ type, payload } as Envelope<InspectorToHost>);
-
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string) => {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-};
+const { send } = connect<InspectorToHost>();
 const root = document.getElementById("root")!;
 
 function button(label: string, icon: string, onClick: () => void): HTMLElement {
