@@ -82,7 +82,6 @@ export interface ContextOptions {
   order?: SpanOrder;
   /** Locations to include first, in this order, before anything ranked (Explain Across Files). */
   focus?: readonly FocusLocation[];
-  signal?: AbortSignal;
 }
 
 /** A retrievable unit of code: a function, a class header, or a module-level block. */
