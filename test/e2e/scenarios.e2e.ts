@@ -191,7 +191,13 @@ function scenarios(page: Page, _code: CodeServer, server: TestServer): Scenario[
         // Monaco's cursor layer sits over the text, so the clicks go to the word's position.
         await word.click({ force: true });
         await word.click({ button: "right", force: true });
-        await page.locator(".context-view .action-label", { hasText: "Explain Across Files" }).click();
+        // The menu animates in: wait for the item, point at it, click; if the menu is still open, Enter picks it.
+        const item = page.locator(".context-view .action-label", { hasText: "Explain Across Files" });
+        await item.waitFor({ timeout: 10_000 });
+        await item.hover();
+        await item.click();
+        await page.waitForTimeout(500);
+        if (await item.isVisible()) await page.keyboard.press("Enter");
         const chat = await webviewFrame(page, "vscode-textarea");
         const turn = chat.locator(".turn").last();
         await turn.locator(".chip.valid").nth(2).waitFor({ timeout: 30_000 });
