@@ -2,7 +2,7 @@ import * as vscode from "vscode";
 import type { Envelope, HostToWebview, IndexStatusDto, WebviewToHost } from "../protocol/messages";
 import type { ChatController } from "./chat-controller";
 import { Commands } from "./ids";
-import { makeNonce, webviewHtml } from "./webview-html";
+import { loadPage, webviewRoot } from "./webview-page";
 
 /** The sidebar chat: renders the webview and routes its messages to the controller. */
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -19,17 +19,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
-    const dist = vscode.Uri.joinPath(this.extensionUri, "dist", "webview");
-    const uri = (name: string) => view.webview.asWebviewUri(vscode.Uri.joinPath(dist, name)).toString();
-    view.webview.options = { enableScripts: true, localResourceRoots: [dist] };
-    view.webview.html = webviewHtml({
-      cspSource: view.webview.cspSource,
-      nonce: makeNonce(),
-      scriptUri: uri("chat.js"),
-      styleUris: [uri("chat.css")],
-      codiconUri: uri("codicon.css"),
-      title: "Threadline",
-    });
+    view.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot(this.extensionUri)] };
+    loadPage(view.webview, this.extensionUri, "chat", "Threadline");
     this.disposables.push(
       view.webview.onDidReceiveMessage((msg: Envelope<WebviewToHost>) => void this.receive(msg)),
       view.onDidDispose(() => (this.view = undefined)),

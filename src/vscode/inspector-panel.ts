@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
 import { toMarkdown } from "../core/chat/inspector-model";
 import type { Envelope, HostToInspector, InspectorModelDto, InspectorToHost } from "../protocol/messages";
-import { makeNonce, webviewHtml } from "./webview-html";
+import { loadPage, webviewRoot } from "./webview-page";
 
 /**
  * The context inspector: an editor-area webview showing exactly what was sent
@@ -26,21 +26,12 @@ export class InspectorPanel implements vscode.Disposable {
       this.post({ type: "inspector/model", payload: model });
       return;
     }
-    const dist = vscode.Uri.joinPath(this.extensionUri, "dist", "webview");
     const panel = vscode.window.createWebviewPanel("threadline.inspector", title, vscode.ViewColumn.Active, {
       enableScripts: true,
-      localResourceRoots: [dist],
+      localResourceRoots: [webviewRoot(this.extensionUri)],
       retainContextWhenHidden: true,
     });
-    const uri = (name: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, name)).toString();
-    panel.webview.html = webviewHtml({
-      cspSource: panel.webview.cspSource,
-      nonce: makeNonce(),
-      scriptUri: uri("inspector.js"),
-      styleUris: [uri("inspector.css")],
-      codiconUri: uri("codicon.css"),
-      title,
-    });
+    loadPage(panel.webview, this.extensionUri, "inspector", title);
     panel.webview.onDidReceiveMessage(
       (msg: Envelope<InspectorToHost>) => void this.receive(msg),
       undefined,
