@@ -19,7 +19,7 @@ export interface ScoringOptions {
 }
 
 export const DEFAULT_SCORING: Omit<ScoringOptions, "signal"> = {
-  window: 1024,
+  window: 512,
   rows: 16,
   pool: 32,
   maxQuestionTokens: 256,
