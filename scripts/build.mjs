@@ -26,12 +26,13 @@ await Promise.all([
     ...node,
     entryPoints: ["src/vscode/activate.ts"],
     outfile: "dist/extension.js",
-    external: ["vscode"],
+    external: ["vscode", "onnxruntime-node"],
   }),
   esbuild.build({
     ...node,
     entryPoints: ["src/cli/main.ts"],
     outfile: "dist/cli.js",
+    external: ["onnxruntime-node"],
     banner: { js: "#!/usr/bin/env node\n" + node.banner.js },
   }),
   esbuild.build({ ...node, entryPoints: ["src/core/index/node/worker.ts"], outfile: "dist/index-worker.js" }),
@@ -72,6 +73,27 @@ copy(path.join(path.dirname(require_("tiktoken")), "tiktoken_bg.wasm"), path.joi
 for (const f of fs.readdirSync("src/core/index/queries"))
   copy(path.join("src/core/index/queries", f), path.join(dist, "queries", f));
 fs.chmodSync(path.join(dist, "cli.js"), 0o755);
+
+// onnxruntime-node is a native addon and cannot be bundled: ship its JS, its dependency and this
+// platform's binaries in dist/node_modules, where `require` finds them from the bundles.
+const copyDir = (from, to, filter = () => true) => {
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const src = path.join(from, entry.name);
+    if (!filter(src)) continue;
+    if (entry.isDirectory()) copyDir(src, path.join(to, entry.name), filter);
+    else copy(src, path.join(to, entry.name));
+  }
+};
+for (const pkg of ["onnxruntime-node", "onnxruntime-common"]) {
+  const root = path.resolve("node_modules", pkg);
+  const to = path.join(dist, "node_modules", pkg);
+  copy(path.join(root, "package.json"), path.join(to, "package.json"));
+  copyDir(path.join(root, "dist"), path.join(to, "dist"), (f) => !f.endsWith(".map") && !f.endsWith(".d.ts"));
+}
+const ortRoot = path.resolve("node_modules", "onnxruntime-node");
+const ortBin = path.join("bin", "napi-v6", process.platform, process.arch);
+if (fs.existsSync(path.join(ortRoot, ortBin)))
+  copyDir(path.join(ortRoot, ortBin), path.join(dist, "node_modules", "onnxruntime-node", ortBin));
 
 function require_(id) {
   return createRequire(import.meta.url).resolve(id);

@@ -4,10 +4,12 @@ import { ContextEngine } from "../core/context/context-engine";
 import type { SpanOrder } from "../core/context/types";
 import { createNodeIndex } from "../core/index/node/create";
 import { type ParsedArgs, UsageError, intFlag, stringFlag } from "./args";
+import { loadEvaluator, modelSettings } from "./model-flags";
 
 export const contextUsage =
   "threadline context --repo <dir> (--question <text> | --question-file <file>) --budget <n> " +
-  "[--encoding o200k_base] [--cache <dir>] [--order edges|score|source] --format json|text [--out <file>]";
+  "[--encoding o200k_base] [--cache <dir>] [--order edges|score|source] " +
+  "[--model <file.gguf | folder> [--layers 8] [--heads 8] [--window 512]] --format json|text [--out <file>]";
 
 /** `threadline context`: builds the context package for one question and prints it. */
 export async function runContext(args: ParsedArgs, out: NodeJS.WritableStream): Promise<number> {
@@ -28,20 +30,36 @@ export async function runContext(args: ParsedArgs, out: NodeJS.WritableStream): 
   try {
     await index.build();
     await index.save();
-    let pack;
+    const options = { budget, encoding: stringFlag(args, "encoding"), order };
     try {
-      pack = engine.build(question, { budget, encoding: stringFlag(args, "encoding"), order });
+      engine.counter(options.encoding);
     } catch (e) {
-      if (e instanceof Error && e.message.startsWith("unknown encoding")) throw new UsageError(e.message);
-      throw e;
+      throw new UsageError((e as Error).message);
     }
+    const settings = modelSettings(args);
+    let pack;
+    if (settings) {
+      engine.prepare();
+      // A model that cannot be used is reported and the lexical scorer takes over; the package says so.
+      const evaluator = await loadEvaluator(settings, engine.retrievalIndex!.lines).catch((e: unknown) => {
+        process.stderr.write(`threadline: local model not used: ${(e as Error).message}\n`);
+        return (e as Error).message;
+      });
+      if (typeof evaluator === "string") {
+        pack = engine.build(question, options);
+        pack.scorer = { kind: "lexical", fallback: `local model not used: ${evaluator}` };
+      } else {
+        pack = await engine.buildScored(question, options, evaluator);
+        await evaluator.release();
+      }
+    } else pack = engine.build(question, options);
     const rendered = format === "json" ? JSON.stringify(pack, null, 2) + "\n" : pack.text;
     const outFile = stringFlag(args, "out");
     if (outFile) fs.writeFileSync(outFile, rendered);
     else out.write(rendered);
     process.stderr.write(
       `threadline: ${pack.spans.length} spans, ${pack.tokens}/${pack.budget} ${pack.encoding} tokens, ` +
-        `${pack.stats.candidates} candidates, ${pack.stats.ms.total} ms\n`,
+        `${pack.stats.candidates} candidates, ${pack.scorer.kind} scorer, ${pack.stats.ms.total} ms\n`,
     );
     return 0;
   } finally {

@@ -1,5 +1,6 @@
 import { parseArgs, UsageError } from "./args";
 import { askUsage, runAsk } from "./ask-command";
+import { calibrateUsage, runCalibrate } from "./calibrate-command";
 import { contextUsage, runContext } from "./context-command";
 import { indexUsage, runIndex } from "./index-command";
 
@@ -9,6 +10,7 @@ usage:
   ${indexUsage}
   ${contextUsage}
   ${askUsage}
+  ${calibrateUsage}
 `;
 
 const booleanFlags = new Set(["json", "help"]);
@@ -25,6 +27,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await runContext(args, process.stdout);
       case "ask":
         return await runAsk(args, process.stdout);
+      case "calibrate":
+        return await runCalibrate(args, process.stdout);
       case undefined:
       case "help":
       case "--help":

@@ -110,7 +110,7 @@ export interface InspectorModelDto {
     id: string;
     file: string;
     ranges: [number, number][];
-    detail: "full" | "elided";
+    detail: "full" | "elided" | "pruned";
     score: number;
     tokens: number;
     reasons: string[];

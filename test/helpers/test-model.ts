@@ -201,15 +201,25 @@ export function writeGguf(file: string, model: TestModel, type: TensorType, opti
   w.u64(kv.length);
   for (const [key, kind, value] of kv) {
     w.str(key);
-    if (kind === "u32") (w.u32(4), w.u32(value as number));
-    else if (kind === "f32") (w.u32(6), w.f32(value as number));
-    else if (kind === "str") (w.u32(8), w.str(value as string));
-    else if (kind === "strs") {
-      (w.u32(9), w.u32(8), w.u64((value as string[]).length));
-      for (const s of value as string[]) w.str(s);
+    // GGUF value types: 4 u32, 5 i32, 6 f32, 8 string, 9 array (element type, count, elements).
+    if (kind === "u32") {
+      w.u32(4);
+      w.u32(value as number);
+    } else if (kind === "f32") {
+      w.u32(6);
+      w.f32(value as number);
+    } else if (kind === "str") {
+      w.u32(8);
+      w.str(value as string);
     } else {
-      (w.u32(9), w.u32(5), w.u64((value as number[]).length));
-      for (const n of value as number[]) w.i32(n);
+      const items = value as (string | number)[];
+      w.u32(9);
+      w.u32(kind === "strs" ? 8 : 5);
+      w.u64(items.length);
+      for (const item of items) {
+        if (kind === "strs") w.str(item as string);
+        else w.i32(item as number);
+      }
     }
   }
   let offset = 0;
@@ -380,8 +390,10 @@ export function trainTokenizer(merges: number, seed: number): Record<string, unk
     words = words.map((w) => {
       const s: string[] = [];
       for (let i = 0; i < w.symbols.length; i++) {
-        if (w.symbols[i] === a && w.symbols[i + 1] === b) (s.push(a + b), i++);
-        else s.push(w.symbols[i]!);
+        if (w.symbols[i] === a && w.symbols[i + 1] === b) {
+          s.push(a + b);
+          i++;
+        } else s.push(w.symbols[i]!);
       }
       return { symbols: s, n: w.n };
     });

@@ -1,9 +1,10 @@
-import { lexicalLineScores } from "./line-scores";
+import { lexicalScorer, packageLineScores, type LineScorer } from "./line-scorer";
+import { prunedRanges } from "./prune";
 import { rankUnits, type RankedUnit } from "./rank";
 import { CONTEXT_PREAMBLE, fileHeader, renderOutline, renderSpan, shownRanges, type Detail } from "./render";
 import type { RetrievalIndex } from "./retrieval-index";
 import type { TokenCounter } from "./token-counter";
-import type { ContextOptions, ContextPackage, ContextSpan, PrunedSpan, SpanOrder } from "./types";
+import type { ContextOptions, ContextPackage, ContextSpan, PrunedSpan, Range, SpanOrder } from "./types";
 
 /** Candidates considered for the pack; the rest of the ranking is too weak to matter. */
 const MAX_CANDIDATES = 400;
@@ -15,10 +16,16 @@ const ELIDED_SHARE = 0.15;
 const FILES_IN_BREADTH = 10;
 /** How many pruned candidates are listed in the package. */
 const MAX_PRUNED_LISTED = 60;
+/** Units with more body lines than this are pruned to their best lines, unless among the strongest. */
+const PRUNE_ABOVE_LINES = 24;
+/** A pruned unit keeps this share of its body lines (at least PRUNE_MIN_KEEP). */
+const PRUNE_KEEP_SHARE = 0.3;
+const PRUNE_MIN_KEEP = 6;
 
 interface Choice {
   ranked: RankedUnit;
   detail: Detail;
+  ranges: Range[];
   tokens: number;
 }
 
@@ -33,6 +40,7 @@ export function buildContext(
   counter: TokenCounter,
   question: string,
   options: ContextOptions,
+  scorer: LineScorer = lexicalScorer(index, question),
 ): ContextPackage {
   const t0 = performance.now();
   const ranked = withFocus(index, rankUnits(index, question, options.editor, !options.focus?.length), options).slice(
@@ -41,7 +49,7 @@ export function buildContext(
   );
   const t1 = performance.now();
   const budget = Math.max(0, Math.floor(options.budget));
-  const tokensOf = (r: RankedUnit, detail: Detail) => {
+  const tokensOf = (r: RankedUnit, detail: Exclude<Detail, "pruned">) => {
     const key = `${counter.encoding}:${r.unit}:${detail}`;
     let n = index.tokenCosts.get(key);
     if (n === undefined) {
@@ -51,13 +59,12 @@ export function buildContext(
     }
     return n;
   };
-  /** Cheap lower-bound-ish estimate, to skip exact counts of spans that plainly cannot fit. */
-  const roughTokens = (r: RankedUnit, detail: Detail) => {
+  /** Cheap estimate, to skip exact counts of spans that plainly cannot fit. */
+  const roughTokens = (r: RankedUnit, ranges: readonly Range[]) => {
     const unit = index.units[r.unit]!;
-    if (detail === "elided") return 0;
     const lines = index.lines.get(unit.file)!;
     let chars = 0;
-    for (let l = unit.start; l <= unit.end; l++) chars += (lines[l - 1]?.length ?? 0) + 8;
+    for (const [a, b] of ranges) for (let l = a; l <= b; l++) chars += (lines[l - 1]?.length ?? 0) + 8;
     return chars / 6;
   };
   const headerCost = counter.count(CONTEXT_PREAMBLE + "# Code\n");
@@ -66,19 +73,47 @@ export function buildContext(
   const chosen = new Map<number, Choice>();
   const filesUsed = new Set<string>();
   let used = headerCost;
-  const tryAdd = (r: RankedUnit, detail: Detail, limit: number) => {
+  const add = (r: RankedUnit, detail: Detail, ranges: Range[], tokens: number, limit: number) => {
     const unit = index.units[r.unit]!;
-    if (used + roughTokens(r, detail) > limit) return false;
-    const extra = tokensOf(r, detail) + (filesUsed.has(unit.file) ? 0 : fileHeaderCost(unit.file));
+    const extra = tokens + (filesUsed.has(unit.file) ? 0 : fileHeaderCost(unit.file));
     if (used + extra > limit) return false;
-    chosen.set(r.unit, { ranked: r, detail, tokens: tokensOf(r, detail) });
+    chosen.set(r.unit, { ranked: r, detail, ranges, tokens });
     filesUsed.add(unit.file);
     used += extra;
     return true;
   };
+  const tryAdd = (r: RankedUnit, detail: Exclude<Detail, "pruned">, limit: number) => {
+    const unit = index.units[r.unit]!;
+    const ranges = shownRanges(unit, detail);
+    if (detail === "full" && used + roughTokens(r, ranges) > limit) return false;
+    return add(r, detail, ranges, tokensOf(r, detail), limit);
+  };
+  /** The unit's best lines, as many as its share allows: the share halves until the span fits the room left. */
+  const tryPruned = (r: RankedUnit, limit: number) => {
+    const unit = index.units[r.unit]!;
+    const lines = index.lines.get(unit.file)!;
+    const score = (n: number) => scorer.score(unit.file, n);
+    for (
+      let keep = Math.max(PRUNE_MIN_KEEP, Math.round((unit.end - unit.signatureEnd) * PRUNE_KEEP_SHARE));
+      ;
+      keep >>= 1
+    ) {
+      const ranges = prunedRanges(unit, lines, score, keep);
+      if (used + roughTokens(r, ranges) <= limit) {
+        const tokens = counter.count(renderSpan("S000", unit, "pruned", lines, ranges)) + 1;
+        if (add(r, "pruned", ranges, tokens, limit)) return true;
+      }
+      if (keep === 0) return false;
+    }
+  };
   const outlineReserve = Math.floor(budget * OUTLINE_SHARE);
   const fullLimit = budget - outlineReserve - Math.floor(budget * ELIDED_SHARE);
-  for (const r of ranked) tryAdd(r, "full", fullLimit);
+  // Whole units while they fit; a long unit that no longer fits whole is pruned to its best lines.
+  for (const r of ranked) {
+    if (tryAdd(r, "full", fullLimit)) continue;
+    const unit = index.units[r.unit]!;
+    if (unit.end - unit.signatureEnd > PRUNE_ABOVE_LINES) tryPruned(r, fullLimit);
+  }
   // Breadth before depth: every strongly ranked file gets at least its best unit's signature,
   // then the remaining room goes to the next-ranked units.
   const files = new Set<string>();
@@ -108,26 +143,31 @@ export function buildContext(
     const unit = index.units[r.unit]!;
     const choice = chosen.get(r.unit);
     if (choice?.detail === "full") continue;
-    const shown = choice ? shownRanges(unit, "elided") : [];
-    const lastShown = shown.length > 0 ? shown[shown.length - 1]![1] : unit.start - 1;
-    if (lastShown >= unit.end) continue;
+    if (!choice) {
+      pruned.push({ file: unit.file, ranges: [[unit.start, unit.end]], symbol: unit.name, reason: "over budget" });
+      continue;
+    }
+    const hidden = complement(choice.ranges, unit.start, unit.end);
+    if (hidden.length === 0) continue;
     pruned.push({
       file: unit.file,
-      ranges: [[lastShown + 1, unit.end]],
+      ranges: hidden,
       symbol: unit.name,
-      reason: choice ? "body elided: ranked below the spans shown in full" : "over budget",
+      reason:
+        choice.detail === "elided"
+          ? "body elided: ranked below the spans shown in full"
+          : `lines pruned: they scored lowest for the question (${scorer.info.kind} scorer)`,
     });
   }
-  const lineScores = lexicalLineScores(index, question, pack.spans);
+  const lineScores = packageLineScores(scorer, pack.spans);
   pack.spans.forEach((s, i) => (s.lineScores = lineScores[i]!));
   const t3 = performance.now();
   let uncompressedTokens = pack.tokens;
-  for (const c of chosen.values())
-    if (c.detail === "elided") uncompressedTokens += tokensOf(c.ranked, "full") - c.tokens;
+  for (const c of chosen.values()) if (c.detail !== "full") uncompressedTokens += tokensOf(c.ranked, "full") - c.tokens;
   return {
     ...pack,
     pruned,
-    scorer: { kind: "lexical" },
+    scorer: scorer.info,
     stats: {
       candidates: ranked.length,
       uncompressedTokens,
@@ -218,11 +258,11 @@ function render(
     for (const c of g.choices) {
       const unit = index.units[c.ranked.unit]!;
       const id = `S${spans.length + 1}`;
-      code += renderSpan(id, unit, c.detail, index.lines.get(unit.file)!) + "\n";
+      code += renderSpan(id, unit, c.detail, index.lines.get(unit.file)!, c.ranges) + "\n";
       spans.push({
         id,
         file: unit.file,
-        ranges: shownRanges(unit, c.detail),
+        ranges: c.ranges,
         ...(unit.name !== "<module>" ? { symbol: unit.name } : {}),
         detail: c.detail,
         score: c.ranked.score,
@@ -276,3 +316,15 @@ function emptyPackage(counter: TokenCounter, question: string, budget: number): 
 }
 
 const ms = (x: number) => Math.round(x * 10) / 10;
+
+/** The lines of [start, end] outside `ranges` (sorted, disjoint). */
+function complement(ranges: readonly Range[], start: number, end: number): Range[] {
+  const out: Range[] = [];
+  let next = start;
+  for (const [a, b] of ranges) {
+    if (a > next) out.push([next, a - 1]);
+    next = Math.max(next, b + 1);
+  }
+  if (next <= end) out.push([next, end]);
+  return out;
+}

@@ -1,9 +1,13 @@
 import { readIndexedText } from "../index/read-text";
 import type { WorkspaceIndex } from "../index/workspace-index";
 import { buildContext } from "./build-context";
+import { tableScorer } from "./line-scorer";
 import { RetrievalIndex } from "./retrieval-index";
 import { DEFAULT_ENCODING, TokenCounter, isEncoding } from "./token-counter";
-import type { ContextOptions, ContextPackage } from "./types";
+import type { ContextOptions, ContextPackage, LineScoringModel } from "./types";
+
+/** The model scores the lines of a lexical draft this much larger than the budget, then the final pack is chosen. */
+const DRAFT_FACTOR = 1.5;
 
 /**
  * Keeps the retrieval index in step with a workspace index and builds
@@ -27,6 +31,63 @@ export class ContextEngine {
   build(question: string, options: ContextOptions): ContextPackage {
     const prepareMs = this.prepare();
     const pack = buildContext(this.retrieval!.index, this.counter(options.encoding), question, options);
+    if (prepareMs > 0) pack.stats.ms.prepare = Math.round(prepareMs);
+    return pack;
+  }
+
+  /**
+   * Builds with a local model's line scores: a lexical draft (a little over
+   * budget) picks the candidate units, the model scores all their lines, and
+   * the final package prunes with those scores. If the model fails, the
+   * package is built with the lexical scorer and says why.
+   */
+  async buildScored(
+    question: string,
+    options: ContextOptions,
+    model: LineScoringModel,
+    signal?: AbortSignal,
+  ): Promise<ContextPackage> {
+    const prepareMs = this.prepare();
+    const index = this.retrieval!.index;
+    const counter = this.counter(options.encoding);
+    const t = performance.now();
+    const draft = buildContext(index, counter, question, {
+      ...options,
+      budget: Math.round(options.budget * DRAFT_FACTOR),
+    });
+    const texts: string[] = [];
+    const where: [string, number][] = [];
+    const seen = new Set<number>();
+    for (const span of draft.spans) {
+      const id = index.unitAt(span.file, span.ranges[0]![0]);
+      if (id === undefined || seen.has(id)) continue;
+      seen.add(id);
+      const unit = index.units[id]!;
+      const lines = index.lines.get(unit.file)!;
+      for (let n = unit.start; n <= unit.end; n++) {
+        texts.push(lines[n - 1] ?? "");
+        where.push([unit.file, n]);
+      }
+    }
+    let scores: Float32Array;
+    try {
+      scores = await model.scoreLines(question, texts, signal);
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      const pack = buildContext(index, counter, question, options);
+      pack.scorer = { kind: "lexical", fallback: `local model failed: ${(e as Error).message}` };
+      return pack;
+    }
+    const modelMs = performance.now() - t;
+    const table = new Map<string, Map<number, number>>();
+    where.forEach(([file, n], i) => {
+      let m = table.get(file);
+      if (!m) table.set(file, (m = new Map()));
+      m.set(n, scores[i]!);
+    });
+    const pack = buildContext(index, counter, question, options, tableScorer(model.info, table));
+    pack.stats.ms.model = Math.round(modelMs);
+    pack.stats.ms.total = Math.round(performance.now() - t);
     if (prepareMs > 0) pack.stats.ms.prepare = Math.round(prepareMs);
     return pack;
   }

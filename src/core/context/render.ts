@@ -1,8 +1,11 @@
 import type { IndexedFile, SymbolDef, WorkspacePath } from "../index/types";
 import type { Range, Unit } from "./types";
 
-/** How a span is shown: every line, or the signature and docstring with the body elided. */
-export type Detail = "full" | "elided";
+/**
+ * How a span is shown: every line; the signature and docstring with the body
+ * elided; or pruned to its most important lines (see prune.ts).
+ */
+export type Detail = "full" | "elided" | "pruned";
 
 export const CONTEXT_PREAMBLE =
   "Repository context. Code lines are shown as `<line> | <code>` with their real line numbers; " +
@@ -12,8 +15,8 @@ const MAX_DOC_LINES = 8;
 const MAX_OUTLINE_SYMBOLS = 25;
 const MAX_SIGNATURE_CHARS = 110;
 
-/** The lines of a unit that are shown at a given detail, as ranges. */
-export function shownRanges(unit: Unit, detail: Detail): Range[] {
+/** The lines of a unit that are shown in full or elided, as ranges (pruned spans carry their own). */
+export function shownRanges(unit: Unit, detail: Exclude<Detail, "pruned">): Range[] {
   if (detail === "full") return [[unit.start, unit.end]];
   const ranges: Range[] = [[unit.start, unit.signatureEnd]];
   if (unit.doc && unit.doc.start > unit.signatureEnd) {
@@ -25,11 +28,17 @@ export function shownRanges(unit: Unit, detail: Detail): Range[] {
 }
 
 /** A span block: its citation header and its numbered lines, with `⋮` where lines are left out. */
-export function renderSpan(id: string, unit: Unit, detail: Detail, lines: readonly string[]): string {
-  const ranges = shownRanges(unit, detail);
+export function renderSpan(
+  id: string,
+  unit: Unit,
+  detail: Detail,
+  lines: readonly string[],
+  ranges: readonly Range[] = detail === "pruned" ? [[unit.start, unit.end]] : shownRanges(unit, detail),
+): string {
   const width = String(unit.end).length;
   const label = unit.name === "<module>" ? "module code" : unit.name;
-  let out = `[${id}] ${unit.file}:${unit.start}-${unit.end} (${label}${detail === "elided" ? ", body elided" : ""})\n`;
+  const note = detail === "elided" ? ", body elided" : detail === "pruned" ? ", pruned to the lines that matter" : "";
+  let out = `[${id}] ${unit.file}:${unit.start}-${unit.end} (${label}${note})\n`;
   let next = unit.start;
   for (const [start, end] of ranges) {
     if (start > next) out += elision(width, next, start - 1);

@@ -22,8 +22,8 @@ export interface ContextSpan {
   ranges: Range[];
   /** Symbol the span belongs to, when it is one. */
   symbol?: string;
-  /** `full` spans show every line; `elided` ones show the signature and docstring. */
-  detail: "full" | "elided";
+  /** `full` spans show every line; `elided` ones the signature and docstring; `pruned` ones the lines that score highest. */
+  detail: "full" | "elided" | "pruned";
   score: number;
   reasons: Reason[];
   tokens: number;
@@ -38,6 +38,17 @@ export interface PrunedSpan {
   reason: string;
 }
 
+/** Which scorer ran: the lexical one (with the reason when a configured local model could not be used), or a local model's evaluator heads. */
+export type ScorerInfo =
+  { kind: "lexical"; fallback?: string } | { kind: "model"; model: string; layer: number; heads: number[] };
+
+/** A local model that scores lines by attention (core/model implements it; context only needs this). */
+export interface LineScoringModel {
+  readonly info: Extract<ScorerInfo, { kind: "model" }>;
+  /** One score ≥ 0 per line of `lines` (read as one text, in order). */
+  scoreLines(question: string, lines: readonly string[], signal?: AbortSignal): Promise<Float32Array>;
+}
+
 /** The one object every consumer uses: chat, inspector, CLI and benchmarks. JSON-serialisable. */
 export interface ContextPackage {
   question: string;
@@ -49,7 +60,7 @@ export interface ContextPackage {
   pruned: PrunedSpan[];
   sections: { outline: number; spans: number };
   /** Which scorer chose and pruned lines: the lexical one, or a local model (evaluator heads). */
-  scorer: { kind: "lexical" } | { kind: "model"; model: string; layer: number; heads: number[] };
+  scorer: ScorerInfo;
   stats: {
     candidates: number;
     /** Tokens the shown spans would take with no body elided: the "before compression" figure. */

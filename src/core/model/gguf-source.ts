@@ -1,5 +1,5 @@
 import { gguf, GGMLQuantizationType, type GGUFTensorInfo } from "@huggingface/gguf";
-import { checkConfig, ModelError, type ModelConfig } from "./config";
+import { checkConfig, ModelError } from "./config";
 import { byteSize, dequantize, type TensorType } from "./dequantize";
 import { FileReader } from "./file-reader";
 import { unpermuteRows, type WeightSource } from "./weights";

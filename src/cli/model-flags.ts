@@ -1,0 +1,30 @@
+import * as os from "node:os";
+import * as path from "node:path";
+import { EvaluatorModel, DEFAULT_MODEL_SETTINGS, type LocalModelSettings } from "../core/model/evaluator-model";
+import { haystackLines } from "../core/model/haystack";
+import { type ParsedArgs, intFlag, stringFlag } from "./args";
+
+/** `--model` and its tuning flags, shared by `context` and `calibrate`. */
+export function modelSettings(args: ParsedArgs): LocalModelSettings | undefined {
+  const model = stringFlag(args, "model");
+  if (!model) return undefined;
+  return {
+    path: path.resolve(model),
+    layers: intFlag(args, "layers", DEFAULT_MODEL_SETTINGS.layers),
+    heads: intFlag(args, "heads", DEFAULT_MODEL_SETTINGS.heads),
+    window: intFlag(args, "window", DEFAULT_MODEL_SETTINGS.window),
+    cacheDir: stringFlag(args, "cache") ?? path.join(os.tmpdir(), "threadline-calibration"),
+  };
+}
+
+export async function loadEvaluator(
+  settings: LocalModelSettings,
+  files: ReadonlyMap<string, readonly string[]>,
+): Promise<EvaluatorModel> {
+  return EvaluatorModel.load(settings, () => haystackLines(files), {
+    onProgress: (done, total) =>
+      process.stderr.write(
+        `threadline: calibrating the local model, probe ${done}/${total}${done === total ? "\n" : "\r"}`,
+      ),
+  });
+}
