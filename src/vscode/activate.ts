@@ -6,13 +6,15 @@ import { explainAcrossFiles } from "./explain-command";
 import { IndexService } from "./index-service";
 import { previewContext, showContextSent } from "./inspect-commands";
 import { InspectorPanel } from "./inspector-panel";
+import { LocalModelService } from "./local-model-service";
 
 /** Extension composition root: build the adapters, wire them to the core, register everything. */
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel("Threadline", { log: true });
   const chatView = new ChatViewProvider(context.extensionUri);
   const indexService = new IndexService(context.storageUri, log, (status) => chatView.showStatus(status));
-  const chat = new ChatController(context, indexService, (msg) => chatView.post(msg), log);
+  const localModel = new LocalModelService(context.globalStorageUri, log);
+  const chat = new ChatController(context, indexService, localModel, (msg) => chatView.post(msg), log);
   chatView.attach(chat);
   const inspector = new InspectorPanel(context.extensionUri, async (f) =>
     (await indexService.whenReady())?.index.toAbsolutePath(f),
@@ -21,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     chatView,
     indexService,
+    localModel,
     chat,
     inspector,
     vscode.window.registerWebviewViewProvider(Views.chat, chatView, {
@@ -34,7 +37,10 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(Commands.showContext, (turnId?: string) =>
       showContextSent(chat, indexService, inspector, turnId),
     ),
-    vscode.commands.registerCommand(Commands.previewContext, () => previewContext(indexService, inspector)),
+    vscode.commands.registerCommand(Commands.previewContext, () => previewContext(indexService, localModel, inspector)),
+    vscode.commands.registerCommand(Commands.calibrateLocalModel, async () =>
+      localModel.calibrate((await indexService.whenReady())?.engine),
+    ),
     vscode.commands.registerCommand(Commands.explainAcrossFiles, () =>
       explainAcrossFiles(indexService, chat, chatView),
     ),

@@ -11,6 +11,7 @@ import {
   type TurnDto,
 } from "../protocol/messages";
 import { Settings, StorageKeys } from "./ids";
+import type { LocalModelService } from "./local-model-service";
 import type { IndexService } from "./index-service";
 
 interface Stored {
@@ -35,6 +36,7 @@ export class ChatController implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly indexService: IndexService,
+    private readonly localModel: LocalModelService,
     private readonly post: (msg: Envelope<HostToWebview>) => void,
     private readonly log: vscode.LogOutputChannel,
   ) {
@@ -133,6 +135,7 @@ export class ChatController implements vscode.Disposable {
           budget: config.get<number>(Settings.contextBudget, 8000),
           editor: this.editorFocus(ready.index),
           pack,
+          scorer: pack ? undefined : await this.localModel.scorer(ready.engine),
         },
         (e) => {
           if (e.type === "delta") this.post({ type: "chat/delta", payload: { turnId: id, text: e.text } });

@@ -8,6 +8,7 @@ export const Commands = {
   showContext: "threadline.showContext",
   previewContext: "threadline.previewContext",
   explainAcrossFiles: "threadline.explainAcrossFiles",
+  calibrateLocalModel: "threadline.calibrateLocalModel",
 } as const;
 
 export const Views = {
@@ -23,6 +24,10 @@ export const Settings = {
   contextBudget: "threadline.chat.contextBudget",
   maxOutputTokens: "threadline.chat.maxOutputTokens",
   timeoutSeconds: "threadline.chat.timeoutSeconds",
+  localModelPath: "threadline.localModel.path",
+  localModelLayers: "threadline.localModel.layers",
+  localModelHeads: "threadline.localModel.heads",
+  localModelWindow: "threadline.localModel.window",
 } as const;
 
 /** Keys in the extension's storage. */

@@ -5,6 +5,7 @@ import type { ChatController } from "./chat-controller";
 import { Settings } from "./ids";
 import type { IndexService } from "./index-service";
 import type { InspectorPanel } from "./inspector-panel";
+import type { LocalModelService } from "./local-model-service";
 
 /** "Show Context Sent": the inspector for one answer (the last one by default). */
 export async function showContextSent(
@@ -35,7 +36,11 @@ export async function showContextSent(
 }
 
 /** "Preview Context for Question…": builds and inspects the context without sending anything. */
-export async function previewContext(indexService: IndexService, panel: InspectorPanel): Promise<void> {
+export async function previewContext(
+  indexService: IndexService,
+  localModel: LocalModelService,
+  panel: InspectorPanel,
+): Promise<void> {
   const question = await vscode.window.showInputBox({
     title: "Threadline: Preview Context for Question",
     prompt: "Nothing is sent: this shows the context a question would get.",
@@ -48,7 +53,10 @@ export async function previewContext(indexService: IndexService, panel: Inspecto
     return;
   }
   const budget = vscode.workspace.getConfiguration().get<number>(Settings.contextBudget, 8000);
-  const pack = ready.engine.build(question, { budget });
+  const scorer = await localModel.scorer(ready.engine);
+  const pack = scorer
+    ? await ready.engine.buildScored(question, { budget }, scorer)
+    : ready.engine.build(question, { budget });
   const counter = ready.engine.counter(pack.encoding);
   const prompt = buildPrompt(question, pack, [], 0, counter);
   panel.show(

@@ -1,6 +1,6 @@
 import { citationsOf, type Citation } from "../citations";
 import type { ContextEngine } from "../context/context-engine";
-import type { ContextPackage, EditorFocus } from "../context/types";
+import type { ContextPackage, EditorFocus, LineScoringModel } from "../context/types";
 import { type EndpointConfig, type Sleep, streamChat } from "./client";
 import type { ChatError } from "./errors";
 import { buildPrompt, type Prompt, type Turn } from "./prompt";
@@ -14,6 +14,8 @@ export interface AskRequest {
   editor?: EditorFocus;
   /** Replaces retrieval (Explain Across Files builds its own package). */
   pack?: ContextPackage;
+  /** A local model whose evaluator heads score and prune lines; without one the lexical scorer does. */
+  scorer?: LineScoringModel;
 }
 
 export type AskEvent =
@@ -58,8 +60,13 @@ export async function ask(
   };
   let budget = request.budget;
   for (let attempt = 0; ; attempt++) {
+    const options = { budget, encoding: request.encoding, editor: request.editor };
     const pack =
-      request.pack ?? engine.build(request.question, { budget, encoding: request.encoding, editor: request.editor });
+      request.pack ??
+      (request.scorer
+        ? await engine.buildScored(request.question, options, request.scorer, signal)
+        : engine.build(request.question, options));
+    if (pack.scorer.kind === "lexical" && pack.scorer.fallback) notice(`Lexical scorer used: ${pack.scorer.fallback}`);
     const prompt = buildPrompt(
       request.question,
       pack,

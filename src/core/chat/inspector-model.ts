@@ -32,7 +32,7 @@ export function inspectorModel(
     scorer:
       pack.scorer.kind === "model"
         ? `local model ${pack.scorer.model}, layer ${pack.scorer.layer}, heads ${pack.scorer.heads.join(", ")}`
-        : "lexical",
+        : `lexical${pack.scorer.fallback ? ` (${pack.scorer.fallback})` : ""}`,
     spans: pack.spans.map((s) => {
       const fileLines = options.linesOf(s.file) ?? [];
       const lines: { n: number; text: string; score: number }[] = [];

@@ -38,8 +38,9 @@ export class ContextEngine {
   /**
    * Builds with a local model's line scores: a lexical draft (a little over
    * budget) picks the candidate units, the model scores all their lines, and
-   * the final package prunes with those scores. If the model fails, the
-   * package is built with the lexical scorer and says why.
+   * the final package prunes with those scores. If the model fails or the
+   * request is cancelled, the package is built with the lexical scorer and
+   * says why; this never throws for the model's sake.
    */
   async buildScored(
     question: string,
@@ -73,9 +74,9 @@ export class ContextEngine {
     try {
       scores = await model.scoreLines(question, texts, signal);
     } catch (e) {
-      if (signal?.aborted) throw e;
       const pack = buildContext(index, counter, question, options);
-      pack.scorer = { kind: "lexical", fallback: `local model failed: ${(e as Error).message}` };
+      const why = signal?.aborted ? "scoring was cancelled" : `local model failed: ${(e as Error).message}`;
+      pack.scorer = { kind: "lexical", fallback: why };
       return pack;
     }
     const modelMs = performance.now() - t;

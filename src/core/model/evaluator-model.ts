@@ -63,6 +63,15 @@ export class EvaluatorModel implements LineScoringModel {
   ): Promise<EvaluatorModel> {
     const cached = await readCalibration(settings);
     if (cached?.calibration) return new EvaluatorModel(settings, cached.calibration);
+    return EvaluatorModel.calibrateFresh(settings, haystack, progress);
+  }
+
+  /** Calibrates again even when a cached result exists (the editor's Calibrate command), and caches the result. */
+  static async calibrateFresh(
+    settings: LocalModelSettings,
+    haystack: () => readonly string[],
+    progress?: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+  ): Promise<EvaluatorModel> {
     const model = await LocalModel.open(settings.path);
     try {
       const calibration = await calibrate(model, haystack(), {
@@ -71,7 +80,7 @@ export class EvaluatorModel implements LineScoringModel {
         topHeads: settings.heads,
         ...progress,
       });
-      await writeCalibration(settings, cached?.hash, calibration);
+      await writeCalibration(settings, calibration);
       const evaluator = new EvaluatorModel(settings, calibration);
       evaluator.model = Promise.resolve(model);
       evaluator.touch();
@@ -151,9 +160,9 @@ async function readCalibration(
   return { hash };
 }
 
-async function writeCalibration(settings: LocalModelSettings, hash: string | undefined, calibration: Calibration) {
+async function writeCalibration(settings: LocalModelSettings, calibration: Calibration) {
   if (!settings.cacheDir) return;
-  hash ??= await hashModel(settings.path);
+  const hash = await hashModel(settings.path);
   fs.mkdirSync(settings.cacheDir, { recursive: true });
   const file = cacheFile(settings.cacheDir, hash, settings);
   const data: CachedCalibration = { hash, layers: settings.layers, heads: settings.heads, calibration };
