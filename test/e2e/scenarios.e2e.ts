@@ -5,10 +5,12 @@
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { type Frame, type Page, chromium } from "playwright-core";
 import { writeFixture } from "../helpers/fixture";
 import { startTestServer, type TestServer } from "../helpers/openai-server";
+import { makeTestModel, writeGguf } from "../helpers/test-model";
 import { type CodeServer, missingTools, startCodeServer } from "./code-server";
 
 const SHOTS = path.resolve("test-results", "e2e");
@@ -77,6 +79,10 @@ async function main(): Promise<number> {
     if (q.startsWith("Explain step by step")) return { behaviour: "ok", answer: EXPLAIN };
     return { behaviour: "ok" };
   });
+  // A small local model whose layer 2, head 1 is a planted exact-match head: calibration must find it.
+  const modelDir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-e2e-model-"));
+  const modelFile = path.join(modelDir, "planted.gguf");
+  writeGguf(modelFile, makeTestModel({ layers: 4, planted: { layer: 2, head: 1 } }), "Q8_0");
   const code = await startCodeServer(fx.root, {
     "workbench.colorTheme": "Default Dark Modern",
     "security.workspace.trust.enabled": false,
@@ -88,6 +94,9 @@ async function main(): Promise<number> {
     "chat.disableAIFeatures": true,
     "threadline.chat.baseUrl": server.baseUrl,
     "threadline.chat.model": "auto",
+    "threadline.localModel.path": modelFile,
+    "threadline.localModel.layers": 4,
+    "threadline.localModel.heads": 1,
   });
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
@@ -106,7 +115,9 @@ async function main(): Promise<number> {
   try {
     await page.goto(code.url);
     await page.waitForSelector(".monaco-workbench", { timeout: 90_000 });
-    for (const scenario of scenarios(page, code, server)) {
+    // E2E_ONLY=<text> runs just the scenarios whose name contains it (for working on one).
+    const only = process.env.E2E_ONLY;
+    for (const scenario of scenarios(page, code, server).filter((s) => !only || s.name.includes(only))) {
       // A real UI has timing noise (notifications, focus); a scenario gets one more try, and says so.
       for (let attempt = 1; attempt <= 2; attempt++) {
         const started = Date.now();
@@ -120,6 +131,7 @@ async function main(): Promise<number> {
           break;
         } catch (e) {
           await shot(page, `FAILED-${attempt}-${scenario.name}`);
+          copyLogs(code.userData);
           console.log(
             `✖ ${scenario.name}${attempt === 1 ? " (will try once more)" : ""}\n  ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
           );
@@ -132,6 +144,7 @@ async function main(): Promise<number> {
     await code.stop();
     await server.close();
     fx.cleanup();
+    fs.rmSync(modelDir, { recursive: true, force: true });
   }
   console.log(`e2e: ${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
@@ -252,6 +265,26 @@ function scenarios(page: Page, _code: CodeServer, server: TestServer): Scenario[
         await shot(page, "07-chat-light");
       },
     },
+    {
+      name: "Calibrate Local Model finds the planted evaluator head, and a preview names the model scorer",
+      run: async () => {
+        await runCommand(page, "Threadline: Calibrate Local Model");
+        await page
+          .locator(".notification-toast", { hasText: "evaluator heads: layer 2, heads 1" })
+          .first()
+          .waitFor({ timeout: 60_000 });
+        await shot(page, "08-calibrated");
+        await runCommand(page, "Threadline: Preview Context for Question…");
+        const input = page.locator(".quick-input-widget input");
+        await input.fill("How is tax applied at checkout?");
+        await page.keyboard.press("Enter");
+        const inspector = await webviewFrame(page, "p.facts");
+        await inspector
+          .locator("p.facts", { hasText: "scorer: local model planted.gguf, layer 2, heads 1" })
+          .waitFor({ timeout: 30_000 });
+        await shot(page, "09-preview-model-scorer");
+      },
+    },
   ];
 }
 
@@ -292,6 +325,18 @@ async function webviewFrame(page: Page, selector: string, timeoutMs = 30_000): P
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`no webview frame with ${selector}`);
+}
+
+/** Keeps the extension host's and Threadline's logs of a failed run next to its screenshots. */
+function copyLogs(userData: string): void {
+  const logs = path.join(userData, "logs");
+  if (!fs.existsSync(logs)) return;
+  for (const entry of fs.readdirSync(logs, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !/Threadline|exthost/i.test(entry.name)) continue;
+    const from = path.join(entry.parentPath, entry.name);
+    fs.mkdirSync(path.join(SHOTS, "logs"), { recursive: true });
+    fs.copyFileSync(from, path.join(SHOTS, "logs", path.relative(logs, from).replace(/[\\/]/g, "_")));
+  }
 }
 
 async function shot(page: Page, name: string): Promise<void> {
