@@ -43,3 +43,13 @@ test("questions yield identifiers, paths, file:line mentions and traceback frame
     { path: "common.py", line: 312 },
   ]);
 });
+
+test("error messages and quoted strings become literal phrases, cut at their variable parts", () => {
+  const q = parseQuestion(
+    "Reshaping fails:\n```\nTraceback (most recent call last):\n" +
+      "ValueError: cannot reshape array of size 12 into shape (5, 3)\n```\n" +
+      "The docs say \"returns the cached session object\" but I'm not sure it isn't rebuilt. Also `short one`.",
+  );
+  assert.deepEqual(q.phrases, ["returns the cached session object", "cannot reshape array of size"]);
+  assert.deepEqual(parseQuestion("I'm sure this isn't right, it's a bug").phrases, []);
+});

@@ -69,6 +69,8 @@ export function describeReason(r: Reason): string {
       return `mentions ${r.mention}`;
     case "line":
       return `points at ${r.mention}`;
+    case "phrase":
+      return `contains “${r.text}”`;
     case "editor":
       return r.what === "selection" ? "your selection" : r.what === "active" ? "the active editor" : "an open editor";
     case "graph":

@@ -9,18 +9,17 @@ import type { ContextOptions, ContextPackage, ContextSpan, PrunedSpan, Range, Sp
 /** Candidates considered for the pack; the rest of the ranking is too weak to matter. */
 const MAX_CANDIDATES = 400;
 /** Share of the budget the outline may take. */
-const TUNE = JSON.parse(process.env.TL_TUNE ?? "{}");
-const OUTLINE_SHARE = TUNE.outline ?? 0.08;
+const OUTLINE_SHARE = 0.08;
 /** Share kept back from full spans for elided signatures of the next-ranked units. */
-const ELIDED_SHARE = TUNE.elided ?? 0.15;
+const ELIDED_SHARE = 0.15;
 /** How many of the best-ranked files are each shown at least by a signature. */
-const FILES_IN_BREADTH = TUNE.breadth ?? 10;
+const FILES_IN_BREADTH = 10;
 /** How many pruned candidates are listed in the package. */
 const MAX_PRUNED_LISTED = 60;
 /** Units with more body lines than this are pruned to their best lines, unless among the strongest. */
-const PRUNE_ABOVE_LINES = TUNE.pruneAbove ?? 24;
+const PRUNE_ABOVE_LINES = 24;
 /** A pruned unit keeps this share of its body lines (at least PRUNE_MIN_KEEP). */
-const PRUNE_KEEP_SHARE = TUNE.keepShare ?? 0.3;
+const PRUNE_KEEP_SHARE = 0.3;
 const PRUNE_MIN_KEEP = 6;
 
 interface Choice {
@@ -107,14 +106,6 @@ export function buildContext(
       if (keep === 0) return false;
     }
   };
-  const tryPrunedK = (r: RankedUnit, limit: number, keep: number) => {
-    const unit = index.units[r.unit]!;
-    const lines = index.lines.get(unit.file)!;
-    const ranges = prunedRanges(unit, lines, (n: number) => scorer.score(unit.file, n), keep);
-    if (used + roughTokens(r, ranges) > limit) return false;
-    const tokens = counter.count(renderSpan("S000", unit, "pruned", lines, ranges)) + 1;
-    return add(r, "pruned", ranges, tokens, limit);
-  };
   const outlineReserve = Math.floor(budget * OUTLINE_SHARE);
   const fullLimit = budget - outlineReserve - Math.floor(budget * ELIDED_SHARE);
   // Whole units while they fit; a long unit that no longer fits whole is pruned to its best lines.
@@ -133,14 +124,7 @@ export function buildContext(
     if (files.size > FILES_IN_BREADTH) break;
     if (!filesUsed.has(file)) tryAdd(r, "elided", budget - outlineReserve);
   }
-  for (const r of ranked) {
-    if (chosen.has(r.unit)) continue;
-    if (TUNE.midPruned) {
-      const unit = index.units[r.unit]!;
-      if (unit.end - unit.signatureEnd > 3 && tryPrunedK(r, budget - outlineReserve, TUNE.midPruned)) continue;
-    }
-    tryAdd(r, "elided", budget - outlineReserve);
-  }
+  for (const r of ranked) if (!chosen.has(r.unit)) tryAdd(r, "elided", budget - outlineReserve);
   const t2 = performance.now();
 
   // Render, then make the count exact: drop the weakest choices until the text fits.

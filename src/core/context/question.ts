@@ -9,6 +9,8 @@ export interface QuestionMentions {
   paths: string[];
   /** `path:line` mentions and traceback frames. */
   lines: { path: string; line: number; func?: string }[];
+  /** Literal text to find in the code: error messages and quoted strings, cut at their variable parts. */
+  phrases: string[];
 }
 
 const PATH =
@@ -27,7 +29,35 @@ export function parseQuestion(question: string): QuestionMentions {
       .filter((m) => !FILE_NAME.test(m[0]) && looksLikeCode(m[0], sentenceStart(question, m.index)))
       .map((m) => m[0]),
   );
-  return { identifiers, paths, lines };
+  return { identifiers, paths, lines, phrases: phrasesOf(question) };
+}
+
+const ERROR_LINE = /^[ \t]*(?:[\w.]+\.)?\w*(?:Error|Exception|Warning)\b:[ \t]*(.{8,})$/gm;
+/** Double quotes and backticks only: single quotes are too often apostrophes ("I'm … isn't"). */
+const QUOTED = /(["`])([^"`\n]{12,160})\1/g;
+/** Parts of a message that vary between the code and the report: numbers, quoted values, reprs, paths. */
+const VARIABLE = /\d+(?:\.\d+)?|'[^']*'|"[^"]*"|<[^>]*>|\([^)]*\)|\[[^\]]*\]|\{[^}]*\}|\S*[/\\]\S*/g;
+const MIN_PHRASE = 14;
+const MAX_PHRASES = 8;
+
+/**
+ * Error messages and quoted strings from a report, cut into the literal
+ * fragments likely to appear verbatim in the code that produced them
+ * (`raise ValueError("cannot reshape array of size %d")` prints a number
+ * where the code has `%d`).
+ */
+function phrasesOf(question: string): string[] {
+  const texts = [
+    ...[...question.matchAll(ERROR_LINE)].map((m) => m[1]!),
+    ...[...question.matchAll(QUOTED)].map((m) => m[2]!).filter((t) => /\s/.test(t.trim())),
+  ];
+  const out = new Set<string>();
+  for (const text of texts)
+    for (const part of text.split(VARIABLE)) {
+      const phrase = part.trim().replace(/[:,;.]+$/, "");
+      if (phrase.length >= MIN_PHRASE && /[a-z]{3}/i.test(phrase) && phrase.split(/\s+/).length >= 2) out.add(phrase);
+    }
+  return [...out].sort((a, b) => b.length - a.length).slice(0, MAX_PHRASES);
 }
 
 const FILE_NAME = new RegExp(`^${PATH.source}$`);

@@ -13,12 +13,16 @@ export const RankWeights = {
   bm25: 1.0,
   /** BM25 of the whole file, shared by its units: files about the question lift their parts. */
   file: 1.0,
+  /** BM25 of the whole enclosing class, shared by its methods. */
+  class: 0.6,
   /** The question names the unit's symbol; scaled down when many units share the name. */
   identifier: 1.2,
   /** The question names the unit's file. */
   path: 0.4,
   /** A `file:line` mention or traceback frame falls inside the unit. */
   line: 2.0,
+  /** The unit contains an error message or quoted string from the question, verbatim. */
+  phrase: 1.5,
   editorSelection: 2.0,
   editorActive: 0.4,
   editorOpen: 0.15,
@@ -51,8 +55,11 @@ const MIN_CANDIDATES = 30;
 /** BM25 hits kept, for units and for whole files. */
 const BM25_UNITS = 2000;
 const BM25_FILES = 200;
+const BM25_CLASSES = 300;
 /** How many units seed the graph walk; the long tail of weak BM25 hits would only add noise. */
 const GRAPH_SEEDS = 60;
+/** A phrase found in more units than this is boilerplate, not the place the message comes from. */
+const MAX_PHRASE_UNITS = 12;
 /** A name defined in more places than this is too generic to match a question's identifier. */
 const MAX_IDENTIFIER_DEFS = 40;
 
@@ -120,6 +127,11 @@ export function rankUnits(
       if (u !== undefined) add(u, RankWeights.line, { kind: "line", mention: `${m.path}:${m.line}` });
     }
   }
+  for (const phrase of mentions.phrases) {
+    const hits = index.unitsContaining(phrase, MAX_PHRASE_UNITS + 1);
+    if (hits.length === 0 || hits.length > MAX_PHRASE_UNITS) continue;
+    for (const u of hits) add(u, RankWeights.phrase / Math.sqrt(hits.length), { kind: "phrase", text: phrase });
+  }
   if (editor) addEditorSignals(index, editor, add);
 
   // Seed the graph walk with the strongest direct evidence.
@@ -135,9 +147,15 @@ export function rankUnits(
       if (s >= 0.05) add(u, RankWeights.graph * s, { kind: "graph", score: round(s) });
     }
   }
+  const classHits = index.classSearch.search(query, BM25_CLASSES);
+  const bestClass = classHits[0]?.score ?? 0;
+  const classScore = new Map<number, number>();
+  for (const hit of classHits) classScore.set(hit.doc, hit.score / bestClass);
   for (const [u, entry] of scores) {
     const f = fileScore.get(index.units[u]!.file);
     if (f) entry.score += RankWeights.file * f;
+    const c = classScore.get(index.classOf[u]!);
+    if (c) entry.score += RankWeights.class * c;
   }
   if (!aboutTests(question)) {
     for (const [u, entry] of scores) if (isTestPath(index.units[u]!.file)) entry.score *= RankWeights.testFile;

@@ -11,7 +11,7 @@ export const CONTEXT_PREAMBLE =
   "Repository context. Code lines are shown as `<line> | <code>` with their real line numbers; " +
   "`⋮` marks lines left out. Cite a span as [S<n>] or [S<n>:<start>-<end>].\n\n";
 
-const MAX_DOC_LINES = JSON.parse(process.env.TL_TUNE ?? "{}").doc ?? 8;
+const MAX_DOC_LINES = 8;
 const MAX_OUTLINE_SYMBOLS = 25;
 const MAX_SIGNATURE_CHARS = 110;
 

@@ -31,6 +31,9 @@ export class RetrievalIndex {
   readonly vocabulary = new Vocabulary();
   readonly unitSearch: Bm25Index;
   readonly fileSearch: Bm25Index;
+  /** BM25 over whole classes (header and methods), and each unit's innermost class document (-1: none). */
+  readonly classSearch: Bm25Index;
+  readonly classOf: Int32Array;
   readonly graph: Graph;
   /** Exact token counts of rendered spans, per encoding, unit and detail: spans render the same every time. */
   readonly tokenCosts = new Map<string, number>();
@@ -38,6 +41,8 @@ export class RetrievalIndex {
   private constructor(snapshot: IndexSnapshot, read: TextReader) {
     const unitCounts: Map<number, number>[] = [];
     const fileCounts: Map<number, number>[] = [];
+    const classCounts: Map<number, number>[] = [];
+    const classOf: number[] = [];
     const sorted = [...snapshot.files()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     for (const file of sorted) {
       const text = read(file);
@@ -72,6 +77,25 @@ export class RetrievalIndex {
         unitCounts.push(counts);
       }
       this.unitsByFile.set(file.path, ids);
+      // Classes as documents: a class about the question lifts its methods, as a file lifts its units.
+      for (const id of ids) classOf[id] = -1;
+      const classes = file.symbols
+        .filter((c) => c.kind === "class" || c.kind === "interface")
+        .sort((a, b) => a.qualifiedName.length - b.qualifiedName.length);
+      for (const c of classes) {
+        const members = ids.filter((id) => {
+          const name = this.units[id]!.name;
+          return name === c.qualifiedName || name.startsWith(c.qualifiedName + ".");
+        });
+        if (members.length === 0) continue;
+        const doc = classCounts.length;
+        const counts = new Map<number, number>();
+        for (const id of members) {
+          classOf[id] = doc; // inner classes come later and overwrite: the innermost wins
+          for (const [t, n] of unitCounts[id]!) counts.set(t, (counts.get(t) ?? 0) + n);
+        }
+        classCounts.push(counts);
+      }
       this.fileOrder.push(file.path);
       fileCounts.push(whole);
       for (const s of file.symbols) {
@@ -83,6 +107,8 @@ export class RetrievalIndex {
     }
     this.unitSearch = Bm25Index.fromCounts(unitCounts, this.vocabulary.size);
     this.fileSearch = Bm25Index.fromCounts(fileCounts, this.vocabulary.size);
+    this.classSearch = Bm25Index.fromCounts(classCounts, this.vocabulary.size);
+    this.classOf = Int32Array.from(classOf);
     this.graph = this.buildReferenceGraph();
   }
 
@@ -109,6 +135,22 @@ export class RetrievalIndex {
 
   static build(snapshot: IndexSnapshot, read: TextReader): RetrievalIndex {
     return new RetrievalIndex(snapshot, read);
+  }
+
+  /** Units with a line containing `text` verbatim (case-insensitively), at most `limit`. */
+  unitsContaining(text: string, limit: number): number[] {
+    const needle = text.toLowerCase();
+    const out = new Set<number>();
+    for (const [file, lines] of this.lines) {
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i]!;
+        if (line.length < needle.length || !line.toLowerCase().includes(needle)) continue;
+        const u = this.unitAt(file, i + 1);
+        if (u !== undefined) out.add(u);
+        if (out.size >= limit) return [...out];
+      }
+    }
+    return [...out];
   }
 
   /** The unit covering a line, by binary search over the file's units. */

@@ -9,6 +9,7 @@ export type Reason =
   | { kind: "identifier"; name: string }
   | { kind: "path"; mention: string }
   | { kind: "line"; mention: string }
+  | { kind: "phrase"; text: string }
   | { kind: "editor"; what: "active" | "selection" | "open" }
   | { kind: "graph"; score: number }
   | { kind: "model"; score: number }
