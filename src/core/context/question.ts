@@ -37,7 +37,7 @@ const ERROR_LINE = /^[ \t]*(?:[\w.]+\.)?\w*(?:Error|Exception|Warning)\b:[ \t]*(
 const QUOTED = /(["`])([^"`\n]{12,160})\1/g;
 /** Parts of a message that vary between the code and the report: numbers, quoted values, reprs, paths. */
 const VARIABLE = /\d+(?:\.\d+)?|'[^']*'|"[^"]*"|<[^>]*>|\([^)]*\)|\[[^\]]*\]|\{[^}]*\}|\S*[/\\]\S*/g;
-const MIN_PHRASE = 14;
+const MIN_PHRASE = 18;
 const MAX_PHRASES = 8;
 
 /**
@@ -55,7 +55,8 @@ function phrasesOf(question: string): string[] {
   for (const text of texts)
     for (const part of text.split(VARIABLE)) {
       const phrase = part.trim().replace(/[:,;.]+$/, "");
-      if (phrase.length >= MIN_PHRASE && /[a-z]{3}/i.test(phrase) && phrase.split(/\s+/).length >= 2) out.add(phrase);
+      // Short or two-word fragments ("is not defined") occur all over a codebase; they would mislead.
+      if (phrase.length >= MIN_PHRASE && /[a-z]{3}/i.test(phrase) && phrase.split(/\s+/).length >= 3) out.add(phrase);
     }
   return [...out].sort((a, b) => b.length - a.length).slice(0, MAX_PHRASES);
 }

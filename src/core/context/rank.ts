@@ -22,7 +22,7 @@ export const RankWeights = {
   /** A `file:line` mention or traceback frame falls inside the unit. */
   line: 2.0,
   /** The unit contains an error message or quoted string from the question, verbatim. */
-  phrase: 1.5,
+  phrase: 1.0,
   editorSelection: 2.0,
   editorActive: 0.4,
   editorOpen: 0.15,
@@ -59,7 +59,7 @@ const BM25_CLASSES = 300;
 /** How many units seed the graph walk; the long tail of weak BM25 hits would only add noise. */
 const GRAPH_SEEDS = 60;
 /** A phrase found in more units than this is boilerplate, not the place the message comes from. */
-const MAX_PHRASE_UNITS = 12;
+const MAX_PHRASE_UNITS = 5;
 /** A name defined in more places than this is too generic to match a question's identifier. */
 const MAX_IDENTIFIER_DEFS = 40;
 
