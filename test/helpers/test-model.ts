@@ -10,7 +10,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ModelConfig } from "../../src/core/model/config";
 import { quantize, type TensorType } from "../../src/core/model/dequantize";
-import { layerTensor, permuteRows, type LayerPart } from "../../src/core/model/weights";
+import {
+  ggufTensorName,
+  hfTensorName,
+  layerTensor,
+  parseTensorName,
+  permuteRows,
+  type LayerPart,
+} from "../../src/core/model/weights";
 
 export interface TestModelOptions {
   architecture?: "llama" | "qwen2";
@@ -129,21 +136,6 @@ function plantExactMatchHead(
 
 const GGML_TYPE: Record<TensorType, number> = { F32: 0, F16: 1, Q4_0: 2, Q8_0: 8, BF16: 30 };
 
-const ggufNames: Record<string, string> = {
-  attn_norm: "attn_norm.weight",
-  q: "attn_q.weight",
-  k: "attn_k.weight",
-  v: "attn_v.weight",
-  q_bias: "attn_q.bias",
-  k_bias: "attn_k.bias",
-  v_bias: "attn_v.bias",
-  o: "attn_output.weight",
-  ffn_norm: "ffn_norm.weight",
-  gate: "ffn_gate.weight",
-  up: "ffn_up.weight",
-  down: "ffn_down.weight",
-};
-
 /**
  * Writes a GGUF v3 file the way llama.cpp's converter does: Llama Q/K rows
  * permuted, matrices in `type`, norms and biases in F32. (@huggingface/gguf's
@@ -178,20 +170,13 @@ export function writeGguf(file: string, model: TestModel, type: TensorType, opti
   const entries: { name: string; dims: number[]; type: TensorType; data: Uint8Array }[] = [];
   for (const [name, values] of tensors) {
     let v = values;
-    let gname: string;
-    let dims: number[];
-    if (name === "embed") {
-      gname = "token_embd.weight";
-      dims = [c.hidden, c.vocabSize];
-    } else {
-      const [, layer, part] = /^layers\.(\d+)\.(\w+)$/.exec(name)!;
-      gname = `blk.${layer}.${ggufNames[part!]}`;
-      const vector = part === "attn_norm" || part === "ffn_norm" || part!.endsWith("_bias");
-      const cols = vector ? 1 : part === "o" ? c.heads * c.headDim : part === "down" ? c.intermediate : c.hidden;
-      dims = vector ? [v.length] : [cols, v.length / cols];
-      if (arch === "llama" && (part === "q" || part === "q_bias")) v = permuteRows(v, c.heads, cols);
-      if (arch === "llama" && (part === "k" || part === "k_bias")) v = permuteRows(v, c.kvHeads, cols);
-    }
+    const { rows, cols } = shapeOf(c, name, values.length);
+    // GGUF lists dimensions fastest first: [cols, rows].
+    const dims = rows === 1 ? [cols] : [cols, rows];
+    const part = parseTensorName(name)?.part;
+    if (arch === "llama" && (part === "q" || part === "q_bias")) v = permuteRows(v, c.heads, rows === 1 ? 1 : cols);
+    if (arch === "llama" && (part === "k" || part === "k_bias")) v = permuteRows(v, c.kvHeads, rows === 1 ? 1 : cols);
+    const gname = ggufTensorName(name);
     const t = dims.length === 1 ? "F32" : type;
     entries.push({ name: gname, dims, type: t, data: quantize(t, v) });
   }
@@ -245,38 +230,13 @@ export function writeGguf(file: string, model: TestModel, type: TensorType, opti
 /** Writes a Hugging Face folder: config.json, tokenizer.json and model.safetensors. */
 export function writeSafetensors(dir: string, model: TestModel, dtype: "F32" | "F16" | "BF16" = "F32"): void {
   const { config: c, tensors } = model;
-  const hf: Record<string, string> = {
-    attn_norm: "input_layernorm.weight",
-    q: "self_attn.q_proj.weight",
-    k: "self_attn.k_proj.weight",
-    v: "self_attn.v_proj.weight",
-    q_bias: "self_attn.q_proj.bias",
-    k_bias: "self_attn.k_proj.bias",
-    v_bias: "self_attn.v_proj.bias",
-    o: "self_attn.o_proj.weight",
-    ffn_norm: "post_attention_layernorm.weight",
-    gate: "mlp.gate_proj.weight",
-    up: "mlp.up_proj.weight",
-    down: "mlp.down_proj.weight",
-  };
   const header: Record<string, unknown> = { __metadata__: { format: "pt" } };
   const blobs: Uint8Array[] = [];
   let offset = 0;
   for (const [name, values] of tensors) {
-    let key: string;
-    let shape: number[];
-    if (name === "embed") {
-      key = "model.embed_tokens.weight";
-      shape = [c.vocabSize, c.hidden];
-    } else {
-      const [, layer, part] = /^layers\.(\d+)\.(\w+)$/.exec(name)!;
-      key = `model.layers.${layer}.${hf[part!]}`;
-      const cols = part === "o" ? c.heads * c.headDim : part === "down" ? c.intermediate : c.hidden;
-      shape =
-        part === "attn_norm" || part === "ffn_norm" || part!.endsWith("_bias")
-          ? [values.length]
-          : [values.length / cols, cols];
-    }
+    const key = hfTensorName(name);
+    const { rows, cols } = shapeOf(c, name, values.length);
+    const shape = rows === 1 ? [cols] : [rows, cols];
     const data = quantize(dtype, values);
     header[key] = { dtype, shape, data_offsets: [offset, offset + data.length] };
     blobs.push(data);
@@ -308,6 +268,15 @@ export function writeSafetensors(dir: string, model: TestModel, dtype: "F32" | "
     }),
   );
   fs.writeFileSync(path.join(dir, "tokenizer.json"), JSON.stringify(model.tokenizer));
+}
+
+/** A tensor's [rows, cols] (`[out, in]`); vectors (norms, biases) are one row. */
+function shapeOf(c: ModelConfig, name: string, length: number): { rows: number; cols: number } {
+  const part = parseTensorName(name)?.part;
+  if (part === undefined) return { rows: c.vocabSize, cols: c.hidden };
+  if (part === "attn_norm" || part === "ffn_norm" || part.endsWith("_bias")) return { rows: 1, cols: length };
+  const cols = part === "o" ? c.heads * c.headDim : part === "down" ? c.intermediate : c.hidden;
+  return { rows: length / cols, cols };
 }
 
 const align = (n: number) => Math.ceil(n / 32) * 32;

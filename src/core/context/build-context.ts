@@ -21,6 +21,8 @@ const PRUNE_ABOVE_LINES = 24;
 /** A pruned unit keeps this share of its body lines (at least PRUNE_MIN_KEEP). */
 const PRUNE_KEEP_SHARE = 0.3;
 const PRUNE_MIN_KEEP = 6;
+/** Below this much room a pruned span (signature, markers, a few lines) cannot fit: do not try. */
+const MIN_PRUNED_ROOM = 40;
 
 interface Choice {
   ranked: RankedUnit;
@@ -90,9 +92,15 @@ export function buildContext(
   };
   /** The unit's best lines, as many as its share allows: the share halves until the span fits the room left. */
   const tryPruned = (r: RankedUnit, limit: number) => {
+    if (limit - used < MIN_PRUNED_ROOM) return false;
     const unit = index.units[r.unit]!;
     const lines = index.lines.get(unit.file)!;
-    const score = (n: number) => scorer.score(unit.file, n);
+    const memo = new Map<number, number>();
+    const score = (n: number) => {
+      let s = memo.get(n);
+      if (s === undefined) memo.set(n, (s = scorer.score(unit.file, n)));
+      return s;
+    };
     for (
       let keep = Math.max(PRUNE_MIN_KEEP, Math.round((unit.end - unit.signatureEnd) * PRUNE_KEEP_SHARE));
       ;

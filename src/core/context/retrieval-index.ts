@@ -141,16 +141,25 @@ export class RetrievalIndex {
   unitsContaining(text: string, limit: number): number[] {
     const needle = text.toLowerCase();
     const out = new Set<number>();
-    for (const [file, lines] of this.lines) {
-      for (let i = 0; i < lines.length; i++) {
-        const line = lines[i]!;
-        if (line.length < needle.length || !line.toLowerCase().includes(needle)) continue;
-        const u = this.unitAt(file, i + 1);
+    for (const [file, lower] of this.lowerTexts()) {
+      // One native search over the whole file; lines are found only for hits.
+      for (let at = lower.indexOf(needle); at >= 0; at = lower.indexOf(needle, at + 1)) {
+        const line = lineOfOffset(lower, at);
+        const u = this.unitAt(file, line);
         if (u !== undefined) out.add(u);
         if (out.size >= limit) return [...out];
       }
     }
     return [...out];
+  }
+
+  private lowered: Map<WorkspacePath, string> | undefined;
+  private lowerTexts(): Map<WorkspacePath, string> {
+    if (!this.lowered) {
+      this.lowered = new Map();
+      for (const [file, lines] of this.lines) this.lowered.set(file, lines.join("\n").toLowerCase());
+    }
+    return this.lowered;
   }
 
   /** The unit covering a line, by binary search over the file's units. */
@@ -204,4 +213,11 @@ function addTo(map: Map<string, number[]>, key: string, id: number): void {
 function isBlank(lines: readonly string[], start: number, end: number): boolean {
   for (let l = start; l <= end; l++) if ((lines[l - 1] ?? "").trim() !== "") return false;
   return true;
+}
+
+/** 1-based line number of a character offset. */
+function lineOfOffset(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf("\n"); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) line++;
+  return line;
 }

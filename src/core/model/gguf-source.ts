@@ -2,7 +2,7 @@ import { gguf, GGMLQuantizationType, type GGUFTensorInfo } from "@huggingface/gg
 import { checkConfig, ModelError } from "./config";
 import { byteSize, dequantize, type TensorType } from "./dequantize";
 import { FileReader } from "./file-reader";
-import { unpermuteRows, type WeightSource } from "./weights";
+import { ggufTensorName, unpermuteRows, type WeightSource } from "./weights";
 
 const TYPES: Partial<Record<number, TensorType>> = {
   [GGMLQuantizationType.F32]: "F32",
@@ -11,28 +11,6 @@ const TYPES: Partial<Record<number, TensorType>> = {
   [GGMLQuantizationType.Q8_0]: "Q8_0",
   [GGMLQuantizationType.Q4_0]: "Q4_0",
 };
-
-/** Format-neutral tensor names → GGUF names (llama.cpp's `LLM_TENSOR_NAMES`). */
-function ggufName(name: string): string {
-  if (name === "embed") return "token_embd.weight";
-  const m = /^layers\.(\d+)\.(\w+)$/.exec(name);
-  if (!m) throw new ModelError(`unknown tensor ${name}`);
-  const part: Record<string, string> = {
-    attn_norm: "attn_norm.weight",
-    q: "attn_q.weight",
-    k: "attn_k.weight",
-    v: "attn_v.weight",
-    q_bias: "attn_q.bias",
-    k_bias: "attn_k.bias",
-    v_bias: "attn_v.bias",
-    o: "attn_output.weight",
-    ffn_norm: "ffn_norm.weight",
-    gate: "ffn_gate.weight",
-    up: "ffn_up.weight",
-    down: "ffn_down.weight",
-  };
-  return `blk.${m[1]}.${part[m[2]!]}`;
-}
 
 interface TensorEntry {
   type: TensorType;
@@ -93,9 +71,9 @@ export async function openGguf(path: string): Promise<WeightSource> {
     config,
     tensorTypes: [...new Set([...tensors.values()].map((t) => t.type))],
     tokenizer,
-    has: (name) => tensors.has(ggufName(name)),
+    has: (name) => tensors.has(ggufTensorName(name)),
     read(name) {
-      const gname = ggufName(name);
+      const gname = ggufTensorName(name);
       const t = tensors.get(gname);
       if (!t) throw new ModelError(`model file has no tensor ${gname}`);
       const values = dequantize(t.type, reader.read(t.offset, byteSize(t.type, t.count), gname), t.count);

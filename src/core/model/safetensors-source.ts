@@ -3,30 +3,9 @@ import * as path from "node:path";
 import { configFromHf, ModelError } from "./config";
 import { dequantize, type TensorType } from "./dequantize";
 import { FileReader } from "./file-reader";
-import type { WeightSource } from "./weights";
+import { hfTensorName, type WeightSource } from "./weights";
 
 const DTYPES: Record<string, TensorType> = { F32: "F32", F16: "F16", BF16: "BF16" };
-
-function hfName(name: string): string {
-  if (name === "embed") return "model.embed_tokens.weight";
-  const m = /^layers\.(\d+)\.(\w+)$/.exec(name);
-  if (!m) throw new ModelError(`unknown tensor ${name}`);
-  const part: Record<string, string> = {
-    attn_norm: "input_layernorm.weight",
-    q: "self_attn.q_proj.weight",
-    k: "self_attn.k_proj.weight",
-    v: "self_attn.v_proj.weight",
-    q_bias: "self_attn.q_proj.bias",
-    k_bias: "self_attn.k_proj.bias",
-    v_bias: "self_attn.v_proj.bias",
-    o: "self_attn.o_proj.weight",
-    ffn_norm: "post_attention_layernorm.weight",
-    gate: "mlp.gate_proj.weight",
-    up: "mlp.up_proj.weight",
-    down: "mlp.down_proj.weight",
-  };
-  return `model.layers.${m[1]}.${part[m[2]!]}`;
-}
 
 interface TensorEntry {
   reader: FileReader;
@@ -97,8 +76,8 @@ export function openSafetensors(dir: string): WeightSource {
     throw e;
   }
   const get = (name: string) => {
-    const t = tensors.get(hfName(name));
-    if (!t) throw new ModelError(`model has no tensor ${hfName(name)}`);
+    const t = tensors.get(hfTensorName(name));
+    if (!t) throw new ModelError(`model has no tensor ${hfTensorName(name)}`);
     return t;
   };
   return {
@@ -107,11 +86,11 @@ export function openSafetensors(dir: string): WeightSource {
     config,
     tensorTypes: [...new Set([...tensors.values()].map((t) => t.type))],
     tokenizer: { json: tokenizerJson, config: tokenizerConfig },
-    has: (name) => tensors.has(hfName(name)),
+    has: (name) => tensors.has(hfTensorName(name)),
     read(name) {
       const t = get(name);
       const width = t.type === "F32" ? 4 : 2;
-      return dequantize(t.type, t.reader.read(t.offset, t.count * width, hfName(name)), t.count);
+      return dequantize(t.type, t.reader.read(t.offset, t.count * width, hfTensorName(name)), t.count);
     },
     embedRows(ids) {
       const t = get("embed");
