@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ModelConfig } from "../../src/core/model/config";
 import { quantize, type TensorType } from "../../src/core/model/dequantize";
+import { byteLevelBpe } from "../../src/core/model/tokenizer";
 import {
   ggufTensorName,
   hfTensorName,
@@ -367,23 +368,7 @@ export function trainTokenizer(merges: number, seed: number): Record<string, unk
       return { symbols: s, n: w.n };
     });
   }
-  return {
-    version: "1.0",
-    added_tokens: [],
-    normalizer: null,
-    pre_tokenizer: { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: true },
-    post_processor: null,
-    decoder: { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: true },
-    model: {
-      type: "BPE",
-      vocab,
-      merges: learned,
-      unk_token: null,
-      fuse_unk: false,
-      byte_fallback: false,
-      ignore_merges: false,
-    },
-  };
+  return byteLevelBpe(vocab, learned);
 }
 
 /** GPT-2's reversible byte → printable character map. */

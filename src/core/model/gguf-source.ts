@@ -2,6 +2,7 @@ import { gguf, GGMLQuantizationType, type GGUFTensorInfo } from "@huggingface/gg
 import { checkConfig, ModelError } from "./config";
 import { byteSize, dequantize, type TensorType } from "./dequantize";
 import { FileReader } from "./file-reader";
+import { byteLevelBpe } from "./tokenizer";
 import { ggufTensorName, unpermuteRows, type WeightSource } from "./weights";
 
 const TYPES: Partial<Record<number, TensorType>> = {
@@ -129,25 +130,8 @@ function tokenizerFromGguf(meta: Record<string, unknown>): WeightSource["tokeniz
   if (model === "gpt2") {
     const vocab: Record<string, number> = {};
     tokens.forEach((t, i) => (vocab[String(t)] = i));
-    return {
-      json: {
-        added_tokens: added,
-        normalizer: null,
-        pre_tokenizer: { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: true },
-        post_processor: null,
-        decoder: { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: true },
-        model: {
-          type: "BPE",
-          vocab,
-          merges: (meta["tokenizer.ggml.merges"] as string[] | undefined) ?? [],
-          unk_token: null,
-          fuse_unk: false,
-          byte_fallback: false,
-          ignore_merges: false,
-        },
-      },
-      config: {},
-    };
+    const merges = (meta["tokenizer.ggml.merges"] as string[] | undefined) ?? [];
+    return { json: byteLevelBpe(vocab, merges, added), config: {} };
   }
   if (model === "llama") {
     const scores = (meta["tokenizer.ggml.scores"] as number[] | undefined) ?? [];

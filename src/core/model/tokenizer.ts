@@ -41,3 +41,21 @@ export class LineTokenizer {
     return Int32Array.from(this.tokenizer.encode(text, { add_special_tokens: false }).ids);
   }
 }
+
+/** A GPT-2-style byte-level BPE tokenizer.json (what GGUF's `gpt2` tokenizers and the test models use). */
+export function byteLevelBpe(
+  vocab: Record<string, number>,
+  merges: string[],
+  addedTokens: Record<string, unknown>[] = [],
+): Record<string, unknown> {
+  const byteLevel = { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: true };
+  return {
+    version: "1.0",
+    added_tokens: addedTokens,
+    normalizer: null,
+    pre_tokenizer: byteLevel,
+    post_processor: null,
+    decoder: byteLevel,
+    model: { type: "BPE", vocab, merges, unk_token: null, fuse_unk: false, byte_fallback: false, ignore_merges: false },
+  };
+}
