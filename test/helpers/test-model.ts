@@ -175,8 +175,9 @@ export function writeGguf(file: string, model: TestModel, type: TensorType, opti
     // GGUF lists dimensions fastest first: [cols, rows].
     const dims = rows === 1 ? [cols] : [cols, rows];
     const part = parseTensorName(name)?.part;
-    if (arch === "llama" && (part === "q" || part === "q_bias")) v = permuteRows(v, c.heads, rows === 1 ? 1 : cols);
-    if (arch === "llama" && (part === "k" || part === "k_bias")) v = permuteRows(v, c.kvHeads, rows === 1 ? 1 : cols);
+    const heads = part === "q" || part === "q_bias" ? c.heads : part === "k" || part === "k_bias" ? c.kvHeads : 0;
+    // A bias is permuted like a one-column matrix.
+    if (arch === "llama" && heads > 0) v = permuteRows(v, heads, rows === 1 ? 1 : cols);
     const gname = ggufTensorName(name);
     const t = dims.length === 1 ? "F32" : type;
     entries.push({ name: gname, dims, type: t, data: quantize(t, v) });

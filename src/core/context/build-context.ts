@@ -95,12 +95,7 @@ export function buildContext(
     if (limit - used < MIN_PRUNED_ROOM) return false;
     const unit = index.units[r.unit]!;
     const lines = index.lines.get(unit.file)!;
-    const memo = new Map<number, number>();
-    const score = (n: number) => {
-      let s = memo.get(n);
-      if (s === undefined) memo.set(n, (s = scorer.score(unit.file, n)));
-      return s;
-    };
+    const score = (n: number) => scorer.score(unit.file, n);
     for (
       let keep = Math.max(PRUNE_MIN_KEEP, Math.round((unit.end - unit.signatureEnd) * PRUNE_KEEP_SHARE));
       ;

@@ -16,15 +16,24 @@ export function lexicalScorer(index: RetrievalIndex, question: string): LineScor
   const weight = new Map<number, number>();
   for (const term of index.vocabulary.query(question).keys()) weight.set(term, index.unitSearch.idf(term));
   const counts = new Map<number, number>();
+  // Pruning asks for the same lines again as it halves a span, and the package's heat map asks once more.
+  const memo = new Map<string, Map<number, number>>();
+  const compute = (file: string, line: number) => {
+    const text = index.lines.get(file)?.[line - 1];
+    if (!text) return 0;
+    counts.clear();
+    index.vocabulary.count(text, counts);
+    let s = 0;
+    for (const term of counts.keys()) s += weight.get(term) ?? 0;
+    return s;
+  };
   return {
     info: { kind: "lexical" },
     score(file, line) {
-      const text = index.lines.get(file)?.[line - 1];
-      if (!text) return 0;
-      counts.clear();
-      index.vocabulary.count(text, counts);
-      let s = 0;
-      for (const term of counts.keys()) s += weight.get(term) ?? 0;
+      let lines = memo.get(file);
+      if (!lines) memo.set(file, (lines = new Map()));
+      let s = lines.get(line);
+      if (s === undefined) lines.set(line, (s = compute(file, line)));
       return s;
     },
   };

@@ -23,6 +23,8 @@ export interface WeightSource {
 }
 
 export const layerTensor = (layer: number, part: LayerPart) => `layers.${layer}.${part}`;
+export type LayerPart =
+  "attn_norm" | "q" | "k" | "v" | "q_bias" | "k_bias" | "v_bias" | "o" | "ffn_norm" | "gate" | "up" | "down";
 
 /** Each layer tensor's name in GGUF (llama.cpp's `LLM_TENSOR_NAMES`) and in Hugging Face checkpoints. */
 const NAMES: Record<LayerPart, { gguf: string; hf: string }> = {
@@ -60,29 +62,22 @@ export function hfTensorName(name: string): string {
   if (!t) throw new ModelError(`unknown tensor ${name}`);
   return `model.layers.${t.layer}.${NAMES[t.part].hf}`;
 }
-export type LayerPart =
-  "attn_norm" | "q" | "k" | "v" | "q_bias" | "k_bias" | "v_bias" | "o" | "ffn_norm" | "gate" | "up" | "down";
+
+/**
+ * Where the row of (half s, index i) sits within a head: llama.cpp's converter interleaves
+ * the two rotary halves, rotate-half RoPE keeps them apart.
+ */
+const interleaved = (dh: number, s: number, i: number) => 2 * i + s;
+const halves = (dh: number, s: number, i: number) => s * (dh / 2) + i;
 
 /** Undoes llama.cpp's Q/K row permutation for `heads` heads of `rows / heads` rows each. */
 export function unpermuteRows(w: Float32Array, heads: number, cols: number): Float32Array {
-  return moveRows(
-    w,
-    heads,
-    cols,
-    (dh, s, i) => 2 * i + s,
-    (dh, s, i) => s * (dh / 2) + i,
-  );
+  return moveRows(w, heads, cols, interleaved, halves);
 }
 
 /** The inverse of `unpermuteRows`: what llama.cpp's converter writes (used by the test-model generator). */
 export function permuteRows(w: Float32Array, heads: number, cols: number): Float32Array {
-  return moveRows(
-    w,
-    heads,
-    cols,
-    (dh, s, i) => s * (dh / 2) + i,
-    (dh, s, i) => 2 * i + s,
-  );
+  return moveRows(w, heads, cols, halves, interleaved);
 }
 
 /** Within each head, row `from(s, i)` goes to row `to(s, i)`, for the two halves s and i < dh / 2. */
