@@ -129,3 +129,31 @@ test("a question that names nothing still gets the code the repository leans on"
   assert.ok(pack.spans.length > 0);
   assert.ok(pack.spans.every((s) => s.reasons.some((r) => r.kind === "graph")));
 });
+
+test("breadth grows with the budget: at 8k tokens the 20 best files each show at least a signature", async () => {
+  // 30 files of 8 similar functions; file i mentions the question's words less than file i-1.
+  // Ranked by score alone, the elided signatures would all go to the first dozen files.
+  let spec = "";
+  for (let i = 0; i < 30; i++) {
+    spec += `//- ledger/book_${String(i).padStart(2, "0")}.py\n`;
+    for (let j = 0; j < 8; j++) {
+      spec += `def settle_${i}_${j}(entries):\n    total = 0\n`;
+      for (let k = 0; k < 30; k++)
+        spec +=
+          k < 30 - i
+            ? `    total = reconcile(total, entries[${k}])  # ledger balance\n`
+            : `    total = carry(total, ${k})\n`;
+      spec += "    return total\n\n\n";
+    }
+  }
+  const wide = await engineFor(spec);
+  try {
+    const files = (budget: number) =>
+      new Set(wide.engine.build("How is the ledger balance reconciled?", { budget }).spans.map((s) => s.file));
+    const at8k = files(8000);
+    for (let i = 0; i < 20; i++) assert.ok(at8k.has(`ledger/book_${String(i).padStart(2, "0")}.py`), `book ${i} at 8k`);
+    assert.ok(files(4000).size < at8k.size, "a smaller budget shows fewer files");
+  } finally {
+    wide.cleanup();
+  }
+});

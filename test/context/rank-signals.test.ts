@@ -51,3 +51,35 @@ ${method}`);
     ctx.cleanup();
   }
 });
+
+test("a class the question calls lifts its constructor, not other classes' constructors", async () => {
+  const ctx = await engineFor(`
+//- geo/shapes.py
+class Interval:
+    def __new__(cls, start, end):
+        if end < start:
+            start, end = end, start
+        return object.__new__(cls)
+
+    def width(self):
+        return self.end - self.start
+
+
+class Point:
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+`);
+  try {
+    const ranked = rankUnits(ctx.retrieval, "Interval(3, 1) swaps its ends silently; it should raise instead.");
+    const at = (name: string) => ranked.findIndex((r) => ctx.retrieval.units[r.unit]!.name === name);
+    const ctor = ranked[at("Interval.__new__")];
+    assert.ok(
+      ctor?.reasons.some((r) => r.kind === "identifier" && r.name === "Interval(…)"),
+      JSON.stringify(ctor),
+    );
+    assert.ok(at("Point.__init__") === -1 || at("Point.__init__") > at("Interval.__new__"));
+  } finally {
+    ctx.cleanup();
+  }
+});

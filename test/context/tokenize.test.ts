@@ -53,3 +53,10 @@ test("error messages and quoted strings become literal phrases, cut at their var
   assert.deepEqual(q.phrases, ["returns the cached session object", "cannot reshape array of size"]);
   assert.deepEqual(parseQuestion("I'm sure this isn't right, it's a bug").phrases, []);
 });
+
+test("capitalised names called like functions are instantiations; calls of functions and methods are not", () => {
+  const q = parseQuestion(
+    ">>> Intersection({1}, {1}, {x})\nEmptySet()\n>>> s = sympy.Interval(0, 1).union(x)\n>>> print(s)",
+  );
+  assert.deepEqual(q.instantiated, ["Intersection", "EmptySet", "Interval"]);
+});

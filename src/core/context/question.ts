@@ -11,12 +11,15 @@ export interface QuestionMentions {
   lines: { path: string; line: number; func?: string }[];
   /** Literal text to find in the code: error messages and quoted strings, cut at their variable parts. */
   phrases: string[];
+  /** Capitalised names called like functions (`Intersection({1}, {x})`): the question runs their constructors. */
+  instantiated: string[];
 }
 
 const PATH =
   /(?:[\w.-]+\/)*[\w.-]+\.(?:py|pyi|ts|tsx|js|jsx|mjs|cjs|go|rs|java|c|h|cc|cpp|hpp|cs|rb|php|sh|md|rst|toml|cfg|ini|ya?ml|json)\b/g;
 const PATH_LINE = /((?:[\w.-]+\/)*[\w.-]+\.[A-Za-z]{1,5}):(\d+)/g;
 const PY_FRAME = /File "([^"]+)", line (\d+)(?:, in (\w+))?/g;
+const CONSTRUCTOR_CALL = /\b([A-Z]\w*)\(/g;
 const IDENT = /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*/g;
 
 export function parseQuestion(question: string): QuestionMentions {
@@ -29,7 +32,8 @@ export function parseQuestion(question: string): QuestionMentions {
       .filter((m) => !FILE_NAME.test(m[0]) && looksLikeCode(m[0], sentenceStart(question, m.index)))
       .map((m) => m[0]),
   );
-  return { identifiers, paths, lines, phrases: phrasesOf(question) };
+  const instantiated = unique([...question.matchAll(CONSTRUCTOR_CALL)].map((m) => m[1]!));
+  return { identifiers, paths, lines, phrases: phrasesOf(question), instantiated };
 }
 
 const ERROR_LINE = /^[ \t]*(?:[\w.]+\.)?\w*(?:Error|Exception|Warning)\b:[ \t]*(.{8,})$/gm;

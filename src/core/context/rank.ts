@@ -17,6 +17,8 @@ export const RankWeights = {
   class: 0.6,
   /** The question names the unit's symbol; scaled down when many units share the name. */
   identifier: 1.2,
+  /** The question calls a class (`Intersection({1}, {x})`), so runs its constructor. */
+  instantiation: 0.6,
   /** The question names the unit's file. */
   path: 0.4,
   /** A `file:line` mention or traceback frame falls inside the unit. */
@@ -60,6 +62,10 @@ const BM25_CLASSES = 300;
 const GRAPH_SEEDS = 60;
 /** A phrase found in more units than this is boilerplate, not the place the message comes from. */
 const MAX_PHRASE_UNITS = 5;
+/** Constructor method names, by language: Python's two, JavaScript/TypeScript's one. */
+const CONSTRUCTORS = ["__new__", "__init__", "constructor"];
+/** A class name with more constructors than this (a common name in many modules) says little. */
+const MAX_CONSTRUCTOR_DEFS = 6;
 /** A name defined in more places than this is too generic to match a question's identifier. */
 const MAX_IDENTIFIER_DEFS = 40;
 
@@ -113,6 +119,12 @@ export function rankUnits(
       const weight = RankWeights.identifier / Math.sqrt(defs.length);
       for (const u of defs) add(u, weight, { kind: "identifier", name });
     }
+  }
+  for (const name of mentions.instantiated) {
+    const ctors = CONSTRUCTORS.flatMap((c) => index.definitions.get(`${name}.${c}`) ?? []);
+    if (ctors.length === 0 || ctors.length > MAX_CONSTRUCTOR_DEFS) continue;
+    for (const u of ctors)
+      add(u, RankWeights.instantiation / Math.sqrt(ctors.length), { kind: "identifier", name: `${name}(…)` });
   }
   for (const p of mentions.paths) {
     const files = filesMatching(index, p);
