@@ -92,6 +92,11 @@ export function rankUnits(
       entry.reasons.push(reason);
     } else scores.set(unit, { score: amount, reasons: [reason] });
   };
+  /** A mention that fits several units is shared among them (1/√n each); one that fits more than `limit` says nothing. */
+  const share = (units: readonly number[] | undefined, limit: number, weight: number, reason: Reason) => {
+    if (!units || units.length === 0 || units.length > limit) return;
+    for (const u of units) add(u, weight / Math.sqrt(units.length), reason);
+  };
 
   const query = index.vocabulary.query(question);
   const bm25 = index.unitSearch.search(query, BM25_UNITS);
@@ -113,18 +118,12 @@ export function rankUnits(
   for (const id of mentions.identifiers) {
     const parts = id.split(".");
     const names = new Set([id, parts.slice(-2).join("."), parts[parts.length - 1]!]);
-    for (const name of names) {
-      const defs = index.definitions.get(name);
-      if (!defs || defs.length > MAX_IDENTIFIER_DEFS) continue;
-      const weight = RankWeights.identifier / Math.sqrt(defs.length);
-      for (const u of defs) add(u, weight, { kind: "identifier", name });
-    }
+    for (const name of names)
+      share(index.definitions.get(name), MAX_IDENTIFIER_DEFS, RankWeights.identifier, { kind: "identifier", name });
   }
   for (const name of mentions.instantiated) {
     const ctors = CONSTRUCTORS.flatMap((c) => index.definitions.get(`${name}.${c}`) ?? []);
-    if (ctors.length === 0 || ctors.length > MAX_CONSTRUCTOR_DEFS) continue;
-    for (const u of ctors)
-      add(u, RankWeights.instantiation / Math.sqrt(ctors.length), { kind: "identifier", name: `${name}(…)` });
+    share(ctors, MAX_CONSTRUCTOR_DEFS, RankWeights.instantiation, { kind: "identifier", name: `${name}(…)` });
   }
   for (const p of mentions.paths) {
     const files = filesMatching(index, p);
@@ -141,8 +140,7 @@ export function rankUnits(
   }
   for (const phrase of mentions.phrases) {
     const hits = index.unitsContaining(phrase, MAX_PHRASE_UNITS + 1);
-    if (hits.length === 0 || hits.length > MAX_PHRASE_UNITS) continue;
-    for (const u of hits) add(u, RankWeights.phrase / Math.sqrt(hits.length), { kind: "phrase", text: phrase });
+    share(hits, MAX_PHRASE_UNITS, RankWeights.phrase, { kind: "phrase", text: phrase });
   }
   if (editor) addEditorSignals(index, editor, add);
 
