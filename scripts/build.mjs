@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 const production = process.argv.includes("--production");
+const pkg = JSON.parse(fs.readFileSync("package.json", "utf8"));
 const dist = path.resolve("dist");
 fs.rmSync(dist, { recursive: true, force: true });
 
@@ -33,6 +34,7 @@ await Promise.all([
     entryPoints: ["src/cli/main.ts"],
     outfile: "dist/cli.js",
     external: ["onnxruntime-node"],
+    define: { ...node.define, THREADLINE_VERSION: JSON.stringify(pkg.version) },
     banner: { js: "#!/usr/bin/env node\n" + node.banner.js },
   }),
   esbuild.build({ ...node, entryPoints: ["src/core/index/node/worker.ts"], outfile: "dist/index-worker.js" }),

@@ -3,6 +3,7 @@ import { askUsage, runAsk } from "./ask-command";
 import { calibrateUsage, runCalibrate } from "./calibrate-command";
 import { contextUsage, runContext } from "./context-command";
 import { indexUsage, runIndex } from "./index-command";
+import { mcpUsage, runMcp } from "./mcp-command";
 
 const usage = `Threadline: answers questions about a codebase.
 
@@ -11,6 +12,7 @@ usage:
   ${contextUsage}
   ${askUsage}
   ${calibrateUsage}
+  ${mcpUsage}
 `;
 
 const booleanFlags = new Set(["json", "help"]);
@@ -29,6 +31,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await runAsk(args, process.stdout);
       case "calibrate":
         return await runCalibrate(args, process.stdout);
+      case "mcp":
+        return await runMcp(args);
       case undefined:
       case "help":
       case "--help":

@@ -1,0 +1,99 @@
+import type { RetrievalIndex } from "../context/retrieval-index";
+import type { TokenCounter } from "../context/token-counter";
+
+const MAX_SIGNATURE_CHARS = 110;
+
+export interface OutlineRequest {
+  /** A folder or file (workspace path); the whole repository when absent. */
+  path?: string;
+  /** Folder levels below `path` whose files are listed; deeper files are counted under their folder. */
+  depth?: number;
+  budget: number;
+}
+
+export interface Outline {
+  text: string;
+  tokens: number;
+  files: number;
+  /** Files (or folders) left out because the budget ran out. */
+  omitted: number;
+}
+
+/**
+ * The outline of the repository, or of one folder: folders, files and their
+ * top-level symbols (with classes' methods) as one-line signatures with line
+ * ranges, in path order, cut at the budget with a note saying what was left
+ * out. Past `depth`, a folder is one line with its file count.
+ */
+export function outlineOf(index: RetrievalIndex, request: OutlineRequest, counter: TokenCounter): Outline | undefined {
+  const prefix = (request.path ?? "").replace(/^\.?\/+|\/+$/g, "");
+  const files = [...index.files.keys()]
+    .filter((f) => !prefix || f === prefix || f.startsWith(prefix + "/"))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (files.length === 0) return undefined;
+  const base = prefix && !index.files.has(prefix) ? prefix.split("/").length : 0;
+  const depth = request.depth ?? Infinity;
+
+  // Entries in path order: a file with its symbols, or a folder past the depth with its file count.
+  const blocks: ({ text: string } | { opened: string; folder: string })[] = [];
+  const collapsed = new Map<string, number>();
+  let open: string[] = [];
+  const openDirs = (dirs: string[]) => {
+    let common = 0;
+    while (common < dirs.length && common < open.length && dirs[common] === open[common]) common++;
+    let out = "";
+    for (let d = common; d < dirs.length; d++) out += `${"  ".repeat(d)}${dirs[d]}/\n`;
+    open = dirs;
+    return out;
+  };
+  for (const path of files) {
+    const parts = path.split("/");
+    const dirs = parts.slice(0, -1);
+    if (dirs.length - base > depth) {
+      const folder = dirs.slice(0, base + depth).join("/");
+      if (!collapsed.has(folder)) {
+        const folderParts = folder.split("/");
+        blocks.push({ opened: openDirs(folderParts.slice(0, -1)), folder });
+        open = folderParts;
+      }
+      collapsed.set(folder, (collapsed.get(folder) ?? 0) + 1);
+      continue;
+    }
+    let block = openDirs(dirs) + `${"  ".repeat(dirs.length)}${parts.at(-1)}\n`;
+    const file = index.files.get(path)!;
+    const lines = index.lines.get(path) ?? [];
+    for (const s of file.symbols) {
+      const nesting = s.parent === undefined ? 0 : file.symbols[s.parent]?.parent === undefined ? 1 : 2;
+      if (nesting > 1 || s.kind === "constant") continue;
+      const signature = (lines[s.start - 1] ?? "").trim().slice(0, MAX_SIGNATURE_CHARS);
+      block += `${"  ".repeat(dirs.length + 1 + nesting)}${signature}  [${s.start}-${s.end}]\n`;
+    }
+    blocks.push({ text: block });
+  }
+
+  const header = `# Outline of ${prefix || "the repository"} (${files.length} files)\n`;
+  let text = header;
+  let tokens = counter.count(header);
+  let shown = 0;
+  const reserve = 40; // room for the closing note
+  for (const entry of blocks) {
+    const block = "text" in entry ? entry.text : entry.opened + collapsedLine(entry.folder, collapsed.get(entry.folder)!);
+    const n = counter.count(block);
+    if (tokens + n + reserve > request.budget) break;
+    text += block;
+    tokens += n;
+    shown++;
+  }
+  const omitted = blocks.length - shown;
+  if (omitted > 0) {
+    const note = `… ${omitted} more ${omitted === 1 ? "entry" : "entries"} not shown: raise the budget or give a narrower path.\n`;
+    text += note;
+    tokens += counter.count(note);
+  }
+  return { text, tokens, files: files.length, omitted };
+}
+
+function collapsedLine(folder: string, count: number): string {
+  const depth = folder.split("/").length - 1;
+  return `${"  ".repeat(depth)}${folder.split("/").at(-1)}/  (${count} ${count === 1 ? "file" : "files"})\n`;
+}
