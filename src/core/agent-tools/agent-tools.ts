@@ -149,7 +149,10 @@ export class AgentTools {
       citations.length === 0
         ? "The answer cites nothing. Cite spans as [S3] or [S3:120-131], or as path:120-131."
         : `${citations.length - invalid} of ${citations.length} citations match what was sent${invalid ? `; ${invalid} do not` : ""}.`;
-    return ok({ text: [summary, ...lines].join("\n"), data: { citations, valid: citations.length - invalid, invalid } });
+    return ok({
+      text: [summary, ...lines].join("\n"),
+      data: { citations, valid: citations.length - invalid, invalid },
+    });
   }
 
   outline(args: OutlineArgs): ToolResult {
@@ -196,7 +199,9 @@ export class AgentTools {
   private partialNote(): string {
     const p = this.workspace.progress();
     if (!p) return "";
-    return p.total === 0 ? ", still indexing (finding files)" : `, still indexing (${p.done} of ${p.total} files so far)`;
+    return p.total === 0
+      ? ", still indexing (finding files)"
+      : `, still indexing (${p.done} of ${p.total} files so far)`;
   }
 
   private progressData(): Record<string, unknown> {

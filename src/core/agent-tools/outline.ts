@@ -50,7 +50,7 @@ export function outlineOf(index: RetrievalIndex, request: OutlineRequest, counte
     const parts = path.split("/");
     const dirs = parts.slice(0, -1);
     if (dirs.length - base > depth) {
-      const folder = dirs.slice(0, base + depth).join("/");
+      const folder = dirs.slice(0, base + depth + 1).join("/");
       if (!collapsed.has(folder)) {
         const folderParts = folder.split("/");
         blocks.push({ opened: openDirs(folderParts.slice(0, -1)), folder });
@@ -77,7 +77,8 @@ export function outlineOf(index: RetrievalIndex, request: OutlineRequest, counte
   let shown = 0;
   const reserve = 40; // room for the closing note
   for (const entry of blocks) {
-    const block = "text" in entry ? entry.text : entry.opened + collapsedLine(entry.folder, collapsed.get(entry.folder)!);
+    const block =
+      "text" in entry ? entry.text : entry.opened + collapsedLine(entry.folder, collapsed.get(entry.folder)!);
     const n = counter.count(block);
     if (tokens + n + reserve > request.budget) break;
     text += block;

@@ -52,7 +52,9 @@ export class LiveWorkspace implements ToolWorkspace {
     if (options.watch) this.startWatching();
     this.ready = this.index.build().then(async (stats) => {
       this.building = undefined;
-      this.log(`indexed ${stats.files} files, ${stats.symbols} symbols in ${stats.ms} ms (${stats.fromCache} from cache)`);
+      this.log(
+        `indexed ${stats.files} files, ${stats.symbols} symbols in ${stats.ms} ms (${stats.fromCache} from cache)`,
+      );
       await this.index.save().catch((e: unknown) => this.log(`could not save the index cache: ${String(e)}`));
       if (this.pending.size > 0) this.schedule();
       return stats;

@@ -29,7 +29,11 @@ const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: 
  * (validated by the schemas), `AgentTools` does the work, and its closed error
  * codes come back as MCP tool errors (`isError`) whose text starts with the code.
  */
-export function createMcpServer(workspace: ToolWorkspace, version: string, tools = new AgentTools(workspace)): McpServer {
+export function createMcpServer(
+  workspace: ToolWorkspace,
+  version: string,
+  tools = new AgentTools(workspace),
+): McpServer {
   const server = new McpServer(
     { name: "threadline", version },
     {
@@ -97,7 +101,12 @@ export function createMcpServer(workspace: ToolWorkspace, version: string, tools
       description: TOOL_DESCRIPTIONS.outline,
       inputSchema: {
         path: z.string().optional().describe("A folder or file (workspace path); the whole repository when absent."),
-        depth: z.number().int().min(0).optional().describe("Folder levels to list below `path`; deeper files are counted."),
+        depth: z
+          .number()
+          .int()
+          .min(0)
+          .optional()
+          .describe("Folder levels to list below `path`; deeper files are counted."),
         budget: budget(DEFAULT_OUTLINE_BUDGET),
       },
       annotations: READ_ONLY,
@@ -108,6 +117,7 @@ export function createMcpServer(workspace: ToolWorkspace, version: string, tools
 }
 
 function reply(result: ToolResult): CallToolResult {
-  if (!result.ok) return { isError: true, content: [{ type: "text", text: `${result.error.code}: ${result.error.message}` }] };
+  if (!result.ok)
+    return { isError: true, content: [{ type: "text", text: `${result.error.code}: ${result.error.message}` }] };
   return { content: [{ type: "text", text: result.value.text }], structuredContent: result.value.data };
 }
