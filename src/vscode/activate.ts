@@ -1,5 +1,6 @@
 import * as vscode from "vscode";
 import { ChatController } from "./chat-controller";
+import { registerChatParticipant } from "./chat-participant";
 import { ChatViewProvider } from "./chat-view";
 import { Commands, Views } from "./ids";
 import { explainAcrossFiles } from "./explain-command";
@@ -7,6 +8,7 @@ import { IndexService } from "./index-service";
 import { previewContext, showContextSent } from "./inspect-commands";
 import { InspectorPanel } from "./inspector-panel";
 import { LocalModelService } from "./local-model-service";
+import { EditorAgentTools, registerLanguageModelTools } from "./lm-tools";
 
 /** Extension composition root: build the adapters, wire them to the core, register everything. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -45,6 +47,12 @@ export function activate(context: vscode.ExtensionContext): void {
       explainAcrossFiles(indexService, chat, chatView),
     ),
   );
+  // Doors for other agents (VS Code's Chat and its agent mode), over the same index.
+  context.subscriptions.push(
+    ...registerLanguageModelTools(new EditorAgentTools(indexService)),
+    registerChatParticipant(context, indexService, inspector),
+  );
+  log.info("agent doors: language-model tools threadline_context, threadline_explain; chat participant @threadline");
   void indexService.rebuild();
 }
 

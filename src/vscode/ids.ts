@@ -9,6 +9,17 @@ export const Commands = {
   previewContext: "threadline.previewContext",
   explainAcrossFiles: "threadline.explainAcrossFiles",
   calibrateLocalModel: "threadline.calibrateLocalModel",
+  showParticipantContext: "threadline.showParticipantContext",
+} as const;
+
+/** Language-model tools (`contributes.languageModelTools`) and the chat participant. */
+export const LmTools = {
+  context: "threadline_context",
+  explain: "threadline_explain",
+} as const;
+
+export const ChatParticipants = {
+  threadline: "threadline.participant",
 } as const;
 
 export const Views = {

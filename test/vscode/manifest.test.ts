@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { test } from "node:test";
-import { Commands, Settings, Views } from "../../src/vscode/ids";
+import { TOOL_DESCRIPTIONS } from "../../src/core/agent-tools/descriptions";
+import { ChatParticipants, Commands, LmTools, Settings, Views } from "../../src/vscode/ids";
 
 const manifest = JSON.parse(fs.readFileSync("package.json", "utf8"));
 
@@ -25,4 +26,31 @@ test("the chat view lives in Threadline's activity-bar container", () => {
 
 test("activation is never '*'", () => {
   assert.ok(!manifest.activationEvents.includes("*"));
+});
+
+test("the language-model tools are contributed with the MCP server's descriptions, and #threadline", () => {
+  const tools = manifest.contributes.languageModelTools as {
+    name: string;
+    modelDescription: string;
+    toolReferenceName: string;
+    canBeReferencedInPrompt: boolean;
+    inputSchema: { required?: string[] };
+  }[];
+  assert.deepEqual(tools.map((t) => t.name).sort(), Object.values(LmTools).sort());
+  const byName = new Map(tools.map((t) => [t.name, t]));
+  assert.equal(byName.get(LmTools.context)!.modelDescription, TOOL_DESCRIPTIONS.context);
+  assert.equal(byName.get(LmTools.explain)!.modelDescription, TOOL_DESCRIPTIONS.explain);
+  assert.equal(byName.get(LmTools.context)!.toolReferenceName, "threadline");
+  assert.deepEqual(byName.get(LmTools.context)!.inputSchema.required, ["question"]);
+  for (const t of tools) assert.equal(t.canBeReferencedInPrompt, true);
+});
+
+test("@threadline is contributed with /explain, /context and /inspect", () => {
+  const [participant] = manifest.contributes.chatParticipants;
+  assert.equal(participant.id, ChatParticipants.threadline);
+  assert.equal(participant.name, "threadline");
+  assert.deepEqual(
+    participant.commands.map((c: { name: string }) => c.name),
+    ["explain", "context", "inspect"],
+  );
 });
