@@ -65,7 +65,10 @@ test("the participant's answer: context in the prompt, valid citations linked wh
       `Refunds subtract a fee <[${refund.id}:${a}-${b}]> and round [<${refund.id}>, S77 ⚠️]. Also <${refund.file}:${a}-${b}> and [S90:1-2] ⚠️.`,
     );
     const warning = out.parts.find((p) => p[0] === "warn")![1] as string;
-    assert.match(warning, /^2 citation\(s\) do not match what was sent: S77 \(S77 was not in the context\); \[S90:1-2\]/);
+    assert.match(
+      warning,
+      /^2 citation\(s\) do not match what was sent: S77 \(S77 was not in the context\); \[S90:1-2\]/,
+    );
     assert.equal(result.citations.filter((c) => c.valid).length, 3);
   } finally {
     t.cleanup();

@@ -35,28 +35,26 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startCodeServer(workspace: string, settings: Record<string, unknown>): Promise<CodeServer> {
+export async function startCodeServer(
+  workspace: string,
+  settings: Record<string, unknown>,
+  extraExtensions: readonly string[] = [],
+): Promise<CodeServer> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-e2e-"));
   const extensions = path.join(root, "extensions");
   const userData = path.join(root, "user-data");
   fs.mkdirSync(path.join(userData, "User"), { recursive: true });
   fs.writeFileSync(path.join(userData, "User", "settings.json"), JSON.stringify(settings, null, 2));
   const env = { ...process.env, PATH: `${NODE24}:${process.env.PATH}` };
-  execFileSync(
-    CODE_SERVER,
-    [
-      "--extensions-dir",
-      extensions,
-      "--user-data-dir",
-      userData,
-      "--install-extension",
-      path.resolve("threadline.vsix"),
-    ],
-    {
-      env,
-      stdio: "pipe",
-    },
-  );
+  for (const vsix of [path.resolve("threadline.vsix"), ...extraExtensions])
+    execFileSync(
+      CODE_SERVER,
+      ["--extensions-dir", extensions, "--user-data-dir", userData, "--install-extension", vsix],
+      {
+        env,
+        stdio: "pipe",
+      },
+    );
   const port = await freePort();
   const child: ChildProcess = spawn(
     CODE_SERVER,
@@ -95,4 +93,15 @@ export async function startCodeServer(workspace: string, settings: Record<string
       fs.rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** Packages the test-only probe extension (test/e2e/probe), which calls VS Code's language-model tool API. */
+export function packageProbe(outDir: string): string {
+  const out = path.join(outDir, "threadline-e2e-probe.vsix");
+  execFileSync(
+    path.resolve("node_modules", ".bin", "vsce"),
+    ["package", "--no-dependencies", "--allow-missing-repository", "--skip-license", "--out", out],
+    { cwd: path.resolve("test", "e2e", "probe"), stdio: "pipe" },
+  );
+  return out;
 }

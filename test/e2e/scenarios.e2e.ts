@@ -11,7 +11,7 @@ import { type Frame, type Page, chromium } from "playwright-core";
 import { writeFixture } from "../helpers/fixture";
 import { startTestServer, type TestServer } from "../helpers/openai-server";
 import { makeTestModel, writeGguf } from "../helpers/test-model";
-import { type CodeServer, missingTools, startCodeServer } from "./code-server";
+import { type CodeServer, missingTools, packageProbe, startCodeServer } from "./code-server";
 
 const SHOTS = path.resolve("test-results", "e2e");
 
@@ -83,21 +83,27 @@ async function main(): Promise<number> {
   const modelDir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-e2e-model-"));
   const modelFile = path.join(modelDir, "planted.gguf");
   writeGguf(modelFile, makeTestModel({ layers: 4, planted: { layer: 2, head: 1 } }), "Q8_0");
-  const code = await startCodeServer(fx.root, {
-    "workbench.colorTheme": "Default Dark Modern",
-    "security.workspace.trust.enabled": false,
-    "workbench.startupEditor": "none",
-    "telemetry.telemetryLevel": "off",
-    "update.mode": "none",
-    "extensions.autoCheckUpdates": false,
-    "workbench.tips.enabled": false,
-    "chat.disableAIFeatures": true,
-    "threadline.chat.baseUrl": server.baseUrl,
-    "threadline.chat.model": "auto",
-    "threadline.localModel.path": modelFile,
-    "threadline.localModel.layers": 4,
-    "threadline.localModel.heads": 1,
-  });
+  const probeOut = path.join(modelDir, "probe.json");
+  const code = await startCodeServer(
+    fx.root,
+    {
+      "workbench.colorTheme": "Default Dark Modern",
+      "security.workspace.trust.enabled": false,
+      "workbench.startupEditor": "none",
+      "telemetry.telemetryLevel": "off",
+      "update.mode": "none",
+      "extensions.autoCheckUpdates": false,
+      "workbench.tips.enabled": false,
+      "chat.disableAIFeatures": true,
+      "threadline.chat.baseUrl": server.baseUrl,
+      "threadline.chat.model": "auto",
+      "threadline.localModel.path": modelFile,
+      "threadline.localModel.layers": 4,
+      "threadline.localModel.heads": 1,
+      "threadlineProbe.out": probeOut,
+    },
+    [packageProbe(modelDir)],
+  );
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: [
@@ -117,7 +123,7 @@ async function main(): Promise<number> {
     await page.waitForSelector(".monaco-workbench", { timeout: 90_000 });
     // E2E_ONLY=<text> runs just the scenarios whose name contains it (for working on one).
     const only = process.env.E2E_ONLY;
-    for (const scenario of scenarios(page, code, server).filter((s) => !only || s.name.includes(only))) {
+    for (const scenario of scenarios(page, code, server, probeOut).filter((s) => !only || s.name.includes(only))) {
       // A real UI has timing noise (notifications, focus); a scenario gets one more try, and says so.
       for (let attempt = 1; attempt <= 2; attempt++) {
         const started = Date.now();
@@ -150,7 +156,7 @@ async function main(): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-function scenarios(page: Page, _code: CodeServer, server: TestServer): Scenario[] {
+function scenarios(page: Page, code: CodeServer, server: TestServer, probeOut: string): Scenario[] {
   return [
     {
       name: "activates, indexes the workspace, and the status bar shows the count",
@@ -285,6 +291,28 @@ function scenarios(page: Page, _code: CodeServer, server: TestServer): Scenario[
         await shot(page, "09-preview-model-scorer");
       },
     },
+    {
+      name: "agents in VS Code: vscode.lm.tools lists Threadline's tools, invokeTool returns the package, @threadline is registered",
+      run: async () => {
+        fs.rmSync(probeOut, { force: true });
+        await runCommand(page, "Threadline Probe: Invoke Language-Model Tools");
+        const deadline = Date.now() + 30_000;
+        while (!fs.existsSync(probeOut) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+        const seen = JSON.parse(fs.readFileSync(probeOut, "utf8")) as { tools: { name: string }[]; text: string };
+        assert.deepEqual(seen.tools.map((t) => t.name).sort(), ["threadline_context", "threadline_explain"]);
+        assert.match(seen.text, /^Repository context for: How is tax applied at checkout\?/);
+        assert.match(seen.text, /packageId: p_[0-9a-f]{12} \(\d+\/2000 o200k_base tokens, \d+ spans\)/);
+        assert.match(seen.text, /\[S\d+\] app\/pricing\.py:\d+-\d+ \(apply_tax\)/);
+        assert.match(seen.text, /return amount \* 1\.19/);
+        await page.locator(".tab.active", { hasText: "Untitled" }).waitFor({ timeout: 10_000 });
+        await shot(page, "10-lm-tools-invoked");
+        const logs = threadlineLogs(code.userData);
+        assert.match(
+          logs,
+          /agent doors: language-model tools threadline_context, threadline_explain; chat participant @threadline/,
+        );
+      },
+    },
   ];
 }
 
@@ -325,6 +353,16 @@ async function webviewFrame(page: Page, selector: string, timeoutMs = 30_000): P
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`no webview frame with ${selector}`);
+}
+
+/** Everything Threadline's output channel wrote in this run. */
+function threadlineLogs(userData: string): string {
+  const logs = path.join(userData, "logs");
+  let text = "";
+  for (const entry of fs.readdirSync(logs, { recursive: true, withFileTypes: true }))
+    if (entry.isFile() && /Threadline/.test(entry.name))
+      text += fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8");
+  return text;
 }
 
 /** Keeps the extension host's and Threadline's logs of a failed run next to its screenshots. */

@@ -167,8 +167,14 @@ export class AgentTools {
       { path: args.path === undefined ? undefined : normalizePath(args.path), depth: args.depth, budget },
       engine.counter(),
     );
-    if (!outline) return notFound(`no indexed file under "${args.path}"${this.partialNote()}`);
     const note = this.partialNote();
+    const where = args.path === undefined ? "" : ` under "${args.path}"`;
+    if (!outline && note)
+      return ok({
+        text: `Note: ${note.slice(2)}: no file${where} is indexed yet; ask again in a moment.\n`,
+        data: { files: 0, omitted: 0, tokens: 0, ...this.progressData() },
+      });
+    if (!outline) return notFound(`no indexed file${where}`);
     return ok({
       text: (note ? `Note: ${note.slice(2)}.\n` : "") + outline.text,
       data: { files: outline.files, omitted: outline.omitted, tokens: outline.tokens, ...this.progressData() },

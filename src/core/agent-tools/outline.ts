@@ -71,7 +71,7 @@ export function outlineOf(index: RetrievalIndex, request: OutlineRequest, counte
     blocks.push({ text: block });
   }
 
-  const header = `# Outline of ${prefix || "the repository"} (${files.length} files)\n`;
+  const header = `# Outline of ${prefix || "the repository"} (${files.length} ${files.length === 1 ? "file" : "files"})\n`;
   let text = header;
   let tokens = counter.count(header);
   let shown = 0;
