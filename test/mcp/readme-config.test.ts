@@ -63,7 +63,7 @@ test(
             text = JSON.stringify(outline.content);
             if (!text.includes("def f():")) await new Promise((r) => setTimeout(r, 100));
           }
-          assert.match(text, /Outline of the repository \(1 files\)/);
+          assert.match(text, /Outline of the repository \(1 file\)/);
         } finally {
           await client.close();
         }
