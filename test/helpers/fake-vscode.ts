@@ -99,11 +99,8 @@ export const fakeVscode = {
   },
 };
 
-let installed = false;
-/** Makes `require("vscode")` return the fake, for modules loaded after this call. */
-export function installFakeVscode(): void {
-  if (installed) return;
-  installed = true;
+// Importing this module makes `require("vscode")` return the fake for every module loaded after it.
+{
   const mod = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
   const original = mod._load;
   mod._load = function (request: string, ...rest: unknown[]) {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+// First: it installs the fake `vscode` module that the participant's module requires.
+import { state, type LanguageModelChatMessage, type Location } from "../helpers/fake-vscode";
+import { registerChatParticipant } from "../../src/vscode/chat-participant";
 import { SHOP, engineFor } from "../helpers/context";
-import { installFakeVscode, state, Location, type LanguageModelChatMessage } from "../helpers/fake-vscode";
-
-installFakeVscode();
 
 type Part = [string, unknown];
 
@@ -53,7 +53,6 @@ let shown: unknown[];
 before(async () => {
   t = await engineFor(SHOP);
   shown = [];
-  const { registerChatParticipant } = await import("../../src/vscode/chat-participant");
   registerChatParticipant(
     { extensionUri: { fsPath: "/ext" } } as never,
     { whenReady: async () => ({ index: t.index, engine: t.engine }) } as never,
