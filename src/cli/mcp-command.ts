@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { LiveWorkspace } from "../core/mcp/live-workspace";
-import { createMcpServer } from "../core/mcp/server";
-import { type ParsedArgs, UsageError, stringFlag } from "./args";
+import { DEFAULT_INDEX_WAIT_MS, createMcpServer } from "../core/mcp/server";
+import { type ParsedArgs, UsageError, intFlag, stringFlag } from "./args";
 
-export const mcpUsage = "threadline mcp --repo <dir> [--cache <dir>]";
+export const mcpUsage = "threadline mcp --repo <dir> [--cache <dir>] [--index-wait <ms, default 3000>]";
 
 declare const THREADLINE_VERSION: string | undefined;
 const version = typeof THREADLINE_VERSION === "string" ? THREADLINE_VERSION : "0.0.0-dev";
@@ -19,9 +19,10 @@ export async function runMcp(args: ParsedArgs): Promise<number> {
   if (!repo) throw new UsageError(`--repo is required\nusage: ${mcpUsage}`);
   if (!fs.existsSync(repo) || !fs.statSync(repo).isDirectory()) throw new UsageError(`not a directory: ${repo}`);
   const log = (message: string) => process.stderr.write(`threadline mcp: ${message}\n`);
+  const indexWaitMs = intFlag(args, "index-wait", DEFAULT_INDEX_WAIT_MS);
   const workspace = new LiveWorkspace(repo, { cacheDir: stringFlag(args, "cache"), watch: true, log });
   workspace.ready.catch((e: unknown) => log(`indexing failed: ${String(e)}`));
-  const server = createMcpServer(workspace, version);
+  const server = createMcpServer(workspace, version, { indexWaitMs, built: workspace.ready });
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
     transport.onclose = resolve;

@@ -1,7 +1,10 @@
 import type { RetrievalIndex } from "../context/retrieval-index";
+import type { SymbolDef } from "../index/types";
 import type { TokenCounter } from "../context/token-counter";
 
 const MAX_SIGNATURE_CHARS = 110;
+/** Symbols listed per file, so one large file cannot take the whole budget from its neighbours. */
+const MAX_SYMBOLS_PER_FILE = 30;
 
 export interface OutlineRequest {
   /** A folder or file (workspace path); the whole repository when absent. */
@@ -62,12 +65,13 @@ export function outlineOf(index: RetrievalIndex, request: OutlineRequest, counte
     let block = openDirs(dirs) + `${"  ".repeat(dirs.length)}${parts.at(-1)}\n`;
     const file = index.files.get(path)!;
     const lines = index.lines.get(path) ?? [];
-    for (const s of file.symbols) {
-      const nesting = s.parent === undefined ? 0 : file.symbols[s.parent]?.parent === undefined ? 1 : 2;
-      if (nesting > 1 || s.kind === "constant") continue;
-      const signature = (lines[s.start - 1] ?? "").trim().slice(0, MAX_SIGNATURE_CHARS);
-      block += `${"  ".repeat(dirs.length + 1 + nesting)}${signature}  [${s.start}-${s.end}]\n`;
+    const listed = file.symbols.filter((s) => s.kind !== "constant" && nestingOf(file.symbols, s) <= 1);
+    for (const s of listed.slice(0, MAX_SYMBOLS_PER_FILE)) {
+      const signature = signatureLine(lines, s.start, s.signatureEnd).slice(0, MAX_SIGNATURE_CHARS);
+      block += `${"  ".repeat(dirs.length + 1 + nestingOf(file.symbols, s))}${signature}  [${s.start}-${s.end}]\n`;
     }
+    if (listed.length > MAX_SYMBOLS_PER_FILE)
+      block += `${"  ".repeat(dirs.length + 1)}… ${listed.length - MAX_SYMBOLS_PER_FILE} more symbols\n`;
     blocks.push({ text: block });
   }
 
@@ -97,4 +101,19 @@ export function outlineOf(index: RetrievalIndex, request: OutlineRequest, counte
 function collapsedLine(folder: string, count: number): string {
   const depth = folder.split("/").length - 1;
   return `${"  ".repeat(depth)}${folder.split("/").at(-1)}/  (${count} ${count === 1 ? "file" : "files"})\n`;
+}
+
+function nestingOf(symbols: readonly SymbolDef[], s: SymbolDef): number {
+  let n = 0;
+  for (let p = s.parent; p !== undefined; p = symbols[p]?.parent) n++;
+  return n;
+}
+
+/** The line that names a symbol: its first line that is not a decorator (`@setupmethod` names nothing). */
+function signatureLine(lines: readonly string[], start: number, signatureEnd: number): string {
+  for (let n = start; n <= Math.max(start, signatureEnd); n++) {
+    const text = (lines[n - 1] ?? "").trim();
+    if (text && !text.startsWith("@")) return text;
+  }
+  return (lines[start - 1] ?? "").trim();
 }

@@ -29,11 +29,32 @@ const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: 
  * (validated by the schemas), `AgentTools` does the work, and its closed error
  * codes come back as MCP tool errors (`isError`) whose text starts with the code.
  */
+export interface McpServerOptions {
+  /**
+   * How long a call waits for the first index build before answering from what is indexed so far:
+   * on a small repository the complete answer is a moment away, on a huge one the partial answer is
+   * better than a wait.
+   */
+  indexWaitMs?: number;
+  /** Resolves when the first build is done (LiveWorkspace.ready). */
+  built?: Promise<unknown>;
+}
+
+export const DEFAULT_INDEX_WAIT_MS = 3000;
+
 export function createMcpServer(
   workspace: ToolWorkspace,
   version: string,
+  options: McpServerOptions = {},
   tools = new AgentTools(workspace),
 ): McpServer {
+  const waitMs = options.indexWaitMs ?? DEFAULT_INDEX_WAIT_MS;
+  const indexed = async () => {
+    if (!options.built || waitMs <= 0 || !workspace.progress()) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([options.built.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, waitMs)))]);
+    clearTimeout(timer);
+  };
   const server = new McpServer(
     { name: "threadline", version },
     {
@@ -64,7 +85,7 @@ export function createMcpServer(
       },
       annotations: READ_ONLY,
     },
-    async (args) => reply(tools.context(args)),
+    async (args) => (await indexed(), reply(tools.context(args))),
   );
   server.registerTool(
     "threadline_explain",
@@ -79,7 +100,7 @@ export function createMcpServer(
       },
       annotations: READ_ONLY,
     },
-    async (args) => reply(tools.explain(args)),
+    async (args) => (await indexed(), reply(tools.explain(args))),
   );
   server.registerTool(
     "threadline_check_citations",
@@ -111,7 +132,7 @@ export function createMcpServer(
       },
       annotations: READ_ONLY,
     },
-    async (args) => reply(tools.outline(args)),
+    async (args) => (await indexed(), reply(tools.outline(args))),
   );
   return server;
 }
