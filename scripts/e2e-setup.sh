@@ -28,13 +28,16 @@ if [ ! -x "$E2E/code-server/node_modules/.bin/code-server" ]; then
   echo "e2e-setup: installing code-server $CODE_SERVER_VERSION (builds native modules; a few minutes)"
   mkdir -p "$E2E/code-server"
   NPM_CLI="$(readlink -f "$(command -v npm)")"
+  # npm finds its global npmrc (cafile, registry, proxy) next to the node that runs it; under Node 24
+  # that is .e2e/node24/etc/npmrc, which does not exist: point it back at this machine's.
+  GLOBAL_NPMRC="$(npm config get globalconfig 2>/dev/null || true)"
   # Run from `npm test`, the outer npm's variables (npm_*, NODE) would point code-server's install
   # scripts back at Node 20: drop them, and keep the rest (proxy and CA settings among them).
   drop=()
   for v in $(compgen -e); do case "$v" in npm_* | NODE | INIT_CWD) drop+=(-u "$v") ;; esac; done
   (cd "$E2E/code-server" && echo '{"private":true}' > package.json &&
     env "${drop[@]}" PATH="$NODE24/bin:$PATH" \
-      npm_config_nodedir="$NODE24" "$NODE24/bin/node" "$NPM_CLI" install --no-audit --no-fund \
+      npm_config_nodedir="$NODE24" "$NODE24/bin/node" "$NPM_CLI" install --no-audit --no-fund ${GLOBAL_NPMRC:+--globalconfig "$GLOBAL_NPMRC"} \
       "code-server@$CODE_SERVER_VERSION" >"$E2E/code-server/install.log" 2>&1) ||
     { tail -40 "$E2E/code-server/install.log"; echo "e2e-setup: code-server install failed (log: $E2E/code-server/install.log)"; exit 1; }
 fi
