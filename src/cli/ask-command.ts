@@ -1,13 +1,39 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ask } from "../core/chat/ask";
+import type { Citation } from "../core/citations";
+import type { ContextPackage } from "../core/context/types";
 import { ContextEngine } from "../core/context/context-engine";
 import { createNodeIndex } from "../core/index/node/create";
-import { type ParsedArgs, UsageError, intFlag, stringFlag } from "./args";
+import { type CommandSpec, type ParsedArgs, UsageError, intFlag, stringFlag, synopsis } from "./args";
 
-export const askUsage =
-  "threadline ask --repo <dir> --question <text> --base-url <url> --model <m> [--api-key-env VAR] " +
-  "[--budget n] [--max-output-tokens n] [--cache <dir>] [--format text|json]";
+export const askSpec: CommandSpec = {
+  name: "ask",
+  summary:
+    "Answers a question about the repository from any OpenAI-compatible endpoint, streaming the answer, " +
+    "then checks every citation against the context that was sent.",
+  flags: [
+    { name: "repo", value: "<dir>", description: "The repository (required)." },
+    { name: "question", value: "<text>", description: "The question (required)." },
+    { name: "base-url", value: "<url>", description: "The endpoint, e.g. http://localhost:11434/v1 (required)." },
+    { name: "model", value: "<name>", description: "The model as the endpoint knows it (required)." },
+    {
+      name: "api-key-env",
+      value: "<VAR>",
+      description: "Environment variable holding the API key (never a flag).",
+      default: "OPENAI_API_KEY",
+    },
+    { name: "budget", value: "<n>", description: "Tokens of context.", default: "8000" },
+    { name: "max-output-tokens", value: "<n>", description: "Most tokens of the answer.", default: "1024" },
+    { name: "cache", value: "<dir>", description: "Index cache folder.", default: "no cache" },
+    {
+      name: "format",
+      value: "text|json",
+      description: "The answer and its sources, or {answer, citations, context} as JSON.",
+      default: "text",
+    },
+  ],
+};
 
 /** `threadline ask`: answers one question, streaming the answer to stdout; JSON adds citations and context. */
 export async function runAsk(args: ParsedArgs, out: NodeJS.WritableStream): Promise<number> {
@@ -15,7 +41,8 @@ export async function runAsk(args: ParsedArgs, out: NodeJS.WritableStream): Prom
   const question = stringFlag(args, "question");
   const baseUrl = stringFlag(args, "base-url");
   const model = stringFlag(args, "model");
-  if (!repo || !question || !baseUrl || !model) throw new UsageError(`usage: ${askUsage}`);
+  if (!repo || !question || !baseUrl || !model)
+    throw new UsageError(`--repo, --question, --base-url and --model are required\nusage: ${synopsis(askSpec)}`);
   if (!fs.existsSync(repo) || !fs.statSync(repo).isDirectory()) throw new UsageError(`not a directory: ${repo}`);
   const format = stringFlag(args, "format") ?? "text";
   if (format !== "json" && format !== "text") throw new UsageError(`--format must be json or text, got "${format}"`);
@@ -69,13 +96,13 @@ export async function runAsk(args: ParsedArgs, out: NodeJS.WritableStream): Prom
       out.write(JSON.stringify(body, null, 2) + "\n");
     } else {
       out.write("\n");
+      const sources = sourceLines(record.citations, record.context);
+      if (sources.length > 0) out.write(`\nSources:\n${sources.join("\n")}\n`);
       const valid = record.citations.filter((c) => c.valid).length;
       process.stderr.write(
         `threadline: context ${record.context.spans.length} spans · ${record.context.tokens} tokens · ` +
           `${valid}/${record.citations.length} citations verified\n`,
       );
-      for (const c of record.citations)
-        if (!c.valid) process.stderr.write(`threadline: unverified citation ${c.text}: ${c.reason}\n`);
     }
     if (record.error) {
       process.stderr.write(`threadline: ${record.error.message}\n`);
@@ -87,4 +114,23 @@ export async function runAsk(args: ParsedArgs, out: NodeJS.WritableStream): Prom
     engine.dispose();
     index.dispose();
   }
+}
+
+/** Each distinct citation once: what it points at (path:lines · symbol), or that it is unverified and why. */
+export function sourceLines(citations: readonly Citation[], pack: Pick<ContextPackage, "spans">): string[] {
+  const symbols = new Map(pack.spans.map((s) => [s.id, s.symbol]));
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const c of citations) {
+    if (seen.has(c.text)) continue;
+    seen.add(c.text);
+    if (!c.valid) {
+      lines.push(`  ⚠ ${c.text}  unverified: ${c.reason}`);
+      continue;
+    }
+    const where = c.start === undefined ? c.file : `${c.file}:${c.start === c.end ? c.start : `${c.start}-${c.end}`}`;
+    const symbol = c.id ? symbols.get(c.id) : undefined;
+    lines.push(`  ${c.text}  ${where}${symbol ? ` · ${symbol}` : ""}`);
+  }
+  return lines;
 }

@@ -3,18 +3,42 @@ import * as path from "node:path";
 import { ContextEngine } from "../core/context/context-engine";
 import type { SpanOrder } from "../core/context/types";
 import { createNodeIndex } from "../core/index/node/create";
-import { type ParsedArgs, UsageError, intFlag, stringFlag } from "./args";
-import { loadEvaluator, modelSettings } from "./model-flags";
+import { type CommandSpec, type ParsedArgs, UsageError, intFlag, stringFlag, synopsis } from "./args";
+import { LOCAL_MODEL_FLAGS, loadEvaluator, modelSettings } from "./model-flags";
 
-export const contextUsage =
-  "threadline context --repo <dir> (--question <text> | --question-file <file>) --budget <n> " +
-  "[--encoding o200k_base] [--cache <dir>] [--order edges|score|source] " +
-  "[--model <file.gguf | folder> [--layers 8] [--heads 8] [--window 512]] --format json|text [--out <file>]";
+export const contextSpec: CommandSpec = {
+  name: "context",
+  summary:
+    "Builds the context a model would get for a question: an outline, then the chosen code with real line numbers " +
+    "and citation ids, within an exact token budget. Nothing is sent anywhere.",
+  flags: [
+    { name: "repo", value: "<dir>", description: "The repository (required)." },
+    { name: "question", value: "<text>", description: "The question (or --question-file)." },
+    { name: "question-file", value: "<file>", description: "Read the question from a file." },
+    { name: "budget", value: "<n>", description: "Tokens of context.", default: "8000" },
+    {
+      name: "encoding",
+      value: "<name>",
+      description: "Tokenizer: o200k_base, cl100k_base, p50k_base, r50k_base.",
+      default: "o200k_base",
+    },
+    { name: "cache", value: "<dir>", description: "Index cache folder.", default: "no cache" },
+    { name: "order", value: "edges|score|source", description: "Order of the file groups.", default: "edges" },
+    ...LOCAL_MODEL_FLAGS,
+    {
+      name: "format",
+      value: "text|json",
+      description: "The text a model sees, or the whole package as JSON.",
+      default: "text",
+    },
+    { name: "out", value: "<file>", description: "Write here instead of stdout." },
+  ],
+};
 
 /** `threadline context`: builds the context package for one question and prints it. */
 export async function runContext(args: ParsedArgs, out: NodeJS.WritableStream): Promise<number> {
   const repo = stringFlag(args, "repo");
-  if (!repo) throw new UsageError(`--repo is required\nusage: ${contextUsage}`);
+  if (!repo) throw new UsageError(`--repo is required\nusage: ${synopsis(contextSpec)}`);
   if (!fs.existsSync(repo) || !fs.statSync(repo).isDirectory()) throw new UsageError(`not a directory: ${repo}`);
   const question = readQuestion(args);
   const budget = intFlag(args, "budget", 8000);
@@ -73,7 +97,8 @@ function readQuestion(args: ParsedArgs): string {
   const file = stringFlag(args, "question-file");
   if (text !== undefined && file !== undefined) throw new UsageError("give --question or --question-file, not both");
   if (text !== undefined) return text;
-  if (file === undefined) throw new UsageError(`--question or --question-file is required\nusage: ${contextUsage}`);
+  if (file === undefined)
+    throw new UsageError(`--question or --question-file is required\nusage: ${synopsis(contextSpec)}`);
   try {
     return fs.readFileSync(file, "utf8");
   } catch (e) {

@@ -1,46 +1,50 @@
-import { parseArgs, UsageError } from "./args";
-import { askUsage, runAsk } from "./ask-command";
-import { calibrateUsage, runCalibrate } from "./calibrate-command";
-import { contextUsage, runContext } from "./context-command";
-import { indexUsage, runIndex } from "./index-command";
-import { mcpUsage, runMcp } from "./mcp-command";
+import { type CommandSpec, type ParsedArgs, UsageError, helpText, parseArgs } from "./args";
+import { askSpec, runAsk } from "./ask-command";
+import { calibrateSpec, runCalibrate } from "./calibrate-command";
+import { contextSpec, runContext } from "./context-command";
+import { indexSpec, runIndex } from "./index-command";
+import { mcpSpec, runMcp } from "./mcp-command";
+import { VERSION } from "./version";
 
-const usage = `Threadline: answers questions about a codebase.
+const commands: [CommandSpec, (args: ParsedArgs) => Promise<number>][] = [
+  [indexSpec, (a) => runIndex(a, process.stdout)],
+  [contextSpec, (a) => runContext(a, process.stdout)],
+  [askSpec, (a) => runAsk(a, process.stdout)],
+  [calibrateSpec, (a) => runCalibrate(a, process.stdout)],
+  [mcpSpec, (a) => runMcp(a)],
+];
 
-usage:
-  ${indexUsage}
-  ${contextUsage}
-  ${askUsage}
-  ${calibrateUsage}
-  ${mcpUsage}
+const usage = `Threadline ${VERSION}: answers questions about a codebase.
+
+usage: threadline <command> [flags]
+
+commands:
+${commands.map(([s]) => `  ${s.name.padEnd(10)} ${s.summary.split(/(?<=\.)\s/)[0]}`).join("\n")}
+
+Run threadline <command> --help for its flags; threadline --version prints the version.
 `;
-
-const booleanFlags = new Set(["json", "help"]);
 
 /** CLI composition root: the same core as the extension, with Node adapters. */
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    const args = parseArgs(rest, booleanFlags);
-    switch (command) {
-      case "index":
-        return await runIndex(args, process.stdout);
-      case "context":
-        return await runContext(args, process.stdout);
-      case "ask":
-        return await runAsk(args, process.stdout);
-      case "calibrate":
-        return await runCalibrate(args, process.stdout);
-      case "mcp":
-        return await runMcp(args);
-      case undefined:
-      case "help":
-      case "--help":
-        process.stdout.write(usage);
-        return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command "${command}"\n\n${usage}`);
+    if (command === "--version" || command === "-V" || command === "version") {
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
     }
+    if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+      const spec = commands.find(([s]) => s.name === rest[0])?.[0];
+      process.stdout.write(spec ? helpText(spec) : usage);
+      return command === undefined ? 2 : 0;
+    }
+    const found = commands.find(([s]) => s.name === command);
+    if (!found) throw new UsageError(`unknown command "${command}"\n\n${usage}`);
+    const [spec, run] = found;
+    if (rest.includes("--help") || rest.includes("-h")) {
+      process.stdout.write(helpText(spec));
+      return 0;
+    }
+    return await run(parseArgs(rest, spec));
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`threadline: ${e.message}\n`);

@@ -176,3 +176,78 @@ def compute_refund(order):
     }
   },
 );
+
+test(
+  "`threadline ask` text output lists each citation's path and lines, and marks the unverified ones",
+  { skip: !fs.existsSync(cli) && "run `npm run build` first" },
+  async () => {
+    const server = await startTestServer("It subtracts the fee [S1] and see [S7].");
+    const fx = writeFixture(`
+//- billing/refunds.py
+def compute_refund(order):
+    return order.total - restocking_fee(order)
+`);
+    try {
+      const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [
+          cli,
+          "ask",
+          "--repo",
+          fx.root,
+          "--question",
+          "how is the refund computed?",
+          "--base-url",
+          server.baseUrl,
+          "--model",
+          "ok",
+          "--budget",
+          "400",
+        ]);
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d));
+        child.stderr.on("data", (d: Buffer) => (stderr += d));
+        child.on("close", (status: number | null) => resolve({ status, stdout, stderr }));
+      });
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(
+        run.stdout,
+        "It subtracts the fee [S1] and see [S7].\n\nSources:\n" +
+          "  [S1]  billing/refunds.py:1-2 · compute_refund\n" +
+          "  ⚠ [S7]  unverified: S7 was not in the context\n",
+      );
+    } finally {
+      await server.close();
+      fx.cleanup();
+    }
+  },
+);
+
+test(
+  "every command has --help with each flag and its default; --version; unknown flags are named",
+  { skip: !fs.existsSync(cli) && "run `npm run build` first" },
+  () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8" });
+    const pkg = JSON.parse(fs.readFileSync("package.json", "utf8")) as { version: string };
+    assert.equal(run("--version").stdout, `${pkg.version}\n`);
+    for (const command of ["index", "context", "ask", "calibrate", "mcp"]) {
+      const help = run(command, "--help");
+      assert.equal(help.status, 0, command);
+      assert.match(help.stdout, new RegExp(`^\\S.*\\n\\nusage: threadline ${command} `), command);
+      assert.match(help.stdout, /\n  --help +Show this help\.\n$/);
+    }
+    const context = run("context", "--help").stdout;
+    assert.match(context, /--budget <n> +Tokens of context\. \(default: 8000\)/);
+    assert.match(context, /--encoding <name> +.*\(default: o200k_base\)/);
+    assert.match(run("ask", "--help").stdout, /--api-key-env <VAR> +.*\(default: OPENAI_API_KEY\)/);
+    assert.match(run("mcp", "--help").stdout, /--index-wait <ms> +.*\(default: 3000\)/);
+    const bogus = run("context", "--repo", ".", "--bogus");
+    assert.equal(bogus.status, 2);
+    assert.equal(
+      bogus.stderr,
+      'threadline: unknown flag --bogus for "threadline context" (see threadline context --help)\n',
+    );
+    assert.match(run("index", "--json=yes", ".").stderr, /--json takes no value/);
+    assert.match(run("context", "--repo").stderr, /--repo needs a value <dir>/);
+  },
+);
