@@ -31,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerWebviewViewProvider(Views.chat, chatView, {
       webviewOptions: { retainContextWhenHidden: true },
     }),
-    vscode.commands.registerCommand(Commands.rebuildIndex, () => indexService.rebuild()),
+    vscode.commands.registerCommand(Commands.rebuildIndex, () => indexService.rebuild(true)),
     vscode.commands.registerCommand(Commands.showIndexDetails, () => indexService.showDetails()),
     vscode.commands.registerCommand(Commands.newChat, () => chat.newChat()),
     vscode.commands.registerCommand(Commands.setApiKey, () => chat.setApiKey()),

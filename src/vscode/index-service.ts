@@ -59,18 +59,19 @@ export class IndexService implements vscode.Disposable {
     return this.index && this.engine ? { index: this.index, engine: this.engine } : undefined;
   }
 
-  rebuild(): Promise<void> {
+  /** Builds the index in the background; `fresh` (Threadline: Rebuild Index) parses every file again and says when done. */
+  rebuild(fresh = false): Promise<void> {
     this.buildAbort?.abort();
     const abort = new AbortController();
     this.buildAbort = abort;
-    const run = this.runBuild(abort.signal).finally(() => {
+    const run = this.runBuild(abort.signal, fresh).finally(() => {
       if (this.building === run) this.building = undefined;
     });
     this.building = run;
     return run;
   }
 
-  private async runBuild(signal: AbortSignal): Promise<void> {
+  private async runBuild(signal: AbortSignal, fresh: boolean): Promise<void> {
     const folders = vscode.workspace.workspaceFolders ?? [];
     this.engine?.dispose();
     this.index?.dispose();
@@ -82,9 +83,10 @@ export class IndexService implements vscode.Disposable {
     }
     const config = vscode.workspace.getConfiguration();
     this.show({ state: "indexing", done: 0, total: 0, files: 0, symbols: 0 });
+    const title = fresh ? "Threadline: rebuilding the index from scratch" : "Threadline: indexing workspace";
     try {
       const { index, stats } = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: "Threadline: indexing workspace", cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title, cancellable: true },
         (progress, token) => {
           token.onCancellationRequested(() => this.buildAbort?.abort());
           let reported = 0;
@@ -106,13 +108,17 @@ export class IndexService implements vscode.Disposable {
           );
           this.index = index;
           this.engine = new ContextEngine(index);
-          return index.build(signal).then((stats) => ({ index, stats }));
+          return index.build(signal, { fresh }).then((stats) => ({ index, stats }));
         },
       );
       if (signal.aborted) return;
       this.logStats(stats);
       this.show({ state: "ready", done: stats.files, total: stats.files, files: stats.files, symbols: stats.symbols });
       await index.save().catch((e: unknown) => this.log.warn(`could not save the index cache: ${String(e)}`));
+      if (fresh)
+        void vscode.window.showInformationMessage(
+          `Threadline: index rebuilt: ${stats.files} files, ${stats.symbols} symbols in ${(stats.ms / 1000).toFixed(1)} s.`,
+        );
     } catch (e) {
       this.log.error(`indexing failed: ${String(e)}`);
       this.show({ state: "failed", done: 0, total: 0, files: 0, symbols: 0, message: String(e) });
@@ -174,7 +180,9 @@ export class IndexService implements vscode.Disposable {
   private show(status: IndexStatusDto): void {
     this.statusItem.text =
       status.state === "indexing"
-        ? `$(sync~spin) Threadline ${status.done}/${status.total}`
+        ? status.total > 0
+          ? `$(sync~spin) Threadline ${status.done}/${status.total}`
+          : "$(sync~spin) Threadline indexing…"
         : status.state === "ready"
           ? `$(database) Threadline ${status.files} files`
           : "$(error) Threadline";

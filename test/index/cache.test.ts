@@ -123,3 +123,25 @@ test("incremental updates: change, create, delete, rename, ignore", async () => 
     fx.cleanup();
   }
 });
+
+test("a fresh build (Rebuild Index) parses every file again instead of serving the cache", async () => {
+  const c = withCache();
+  try {
+    const first = indexFor(c.fx.root, { cacheDir: c.cacheDir });
+    await first.build();
+    await first.save();
+    first.dispose();
+    const second = indexFor(c.fx.root, { cacheDir: c.cacheDir });
+    try {
+      assert.equal((await second.build()).fromCache, 2, "an ordinary build uses the cache");
+      const fresh = await second.build(undefined, { fresh: true });
+      assert.equal(fresh.fromCache, 0);
+      assert.equal(fresh.files, 2);
+      assert.equal(fresh.symbols, 2);
+    } finally {
+      second.dispose();
+    }
+  } finally {
+    c.cleanup();
+  }
+});

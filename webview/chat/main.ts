@@ -252,7 +252,9 @@ function setBusy(busy: boolean): void {
 function renderStatus(s: IndexStatusDto): void {
   status.textContent =
     s.state === "indexing"
-      ? `Indexing… ${s.done}/${s.total}`
+      ? s.total > 0
+        ? `Indexing… ${s.done}/${s.total}`
+        : "Indexing…"
       : s.state === "ready"
         ? `${s.files} files · ${s.symbols} symbols`
         : `Index failed: ${s.message ?? "unknown error"}`;

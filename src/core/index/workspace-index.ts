@@ -78,20 +78,24 @@ export class WorkspaceIndex {
     return { maxFileBytes: this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, exclude: this.options.exclude ?? [] };
   }
 
-  /** Indexes every folder from scratch, reusing cached facts for unchanged content. */
-  async build(signal?: AbortSignal): Promise<IndexStats> {
+  /**
+   * Indexes every folder from scratch, reusing cached facts for unchanged content;
+   * `fresh` ignores the cache and parses every file again (and rewrites the cache).
+   */
+  async build(signal?: AbortSignal, options: { fresh?: boolean } = {}): Promise<IndexStats> {
     const started = performance.now();
     this.byPath.clear();
     this.problemList.length = 0;
     this.fromCacheCount = 0;
-    for (const state of this.folders) await this.buildFolder(state, signal);
+    for (const state of this.folders) await this.buildFolder(state, signal, options.fresh);
     this.lastBuildMs = performance.now() - started;
     return this.stats();
   }
 
-  private async buildFolder(state: FolderState, signal?: AbortSignal): Promise<void> {
+  private async buildFolder(state: FolderState, signal?: AbortSignal, fresh = false): Promise<void> {
+    if (fresh) state.dirty = true;
     const [previous, found] = await Promise.all([
-      this.loadFolderCache(state),
+      fresh ? emptyCache(state.root) : this.loadFolderCache(state),
       discoverFiles(state.root, { ...this.discoverOptions, signal }),
     ]);
     this.problemList.push(...found.problems.map((p) => ({ ...p, path: this.workspacePath(state, p.path) })));
