@@ -19,5 +19,7 @@ echo
 echo "Threadline is running in VS Code at:  http://127.0.0.1:$PORT/?folder=$FOLDER"
 echo "Open Threadline from the activity bar, pick an endpoint, and ask. Ctrl+C stops it."
 echo
+# The demo opens trusted: the folder is the one you asked for. (Restricted Mode, and what it means for
+# Threadline, is in the README.)
 exec "$CS" --auth none --bind-addr "127.0.0.1:$PORT" --extensions-dir "$DEMO/extensions" --user-data-dir "$DEMO/user-data" \
-  --disable-telemetry --disable-update-check "$FOLDER"
+  --disable-telemetry --disable-update-check --disable-workspace-trust "$FOLDER"

@@ -26,7 +26,12 @@ export interface CitationDto {
   end?: number;
   /** The cited lines, for the hover preview (valid citations only, capped). */
   preview?: string;
+  /** The symbol of the span cited, when it is one (`Scaffold.__init__`). */
+  symbol?: string;
 }
+
+/** What the user can do about a failed answer; the webview shows one button each. */
+export type ErrorActionDto = "retry" | "openSettings" | "setApiKey" | "chooseModel" | "trust";
 
 export interface ContextSummaryDto {
   spans: number;
@@ -43,7 +48,7 @@ export interface TurnDto {
   citations: CitationDto[];
   context?: ContextSummaryDto;
   notices: string[];
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; actions?: ErrorActionDto[] };
   /** Still streaming. */
   pending?: boolean;
 }
@@ -60,7 +65,10 @@ export interface ChatStateDto {
   busy: boolean;
   /** Why the chat cannot be used right now (untrusted workspace, no endpoint), if so. */
   blocked?: string;
-  endpoint: { baseUrl: string; model: string; hasKey: boolean };
+  /** Restricted Mode: the banner offers to trust the workspace. */
+  untrusted?: boolean;
+  /** The active endpoint: its preset's name (or host) for the header, and the model. */
+  endpoint: { baseUrl: string; label: string; model: string; hasKey: boolean };
   presets: EndpointPresetDto[];
 }
 
@@ -68,7 +76,8 @@ export type HostToWebview = {
   "index/status": IndexStatusDto;
   "chat/state": ChatStateDto;
   "chat/turnStarted": { turn: TurnDto };
-  "chat/delta": { turnId: string; text: string };
+  /** A piece of the answer, with every citation of the answer so far checked against the context. */
+  "chat/delta": { turnId: string; text: string; citations?: CitationDto[] };
   "chat/notice": { turnId: string; message: string };
   "chat/context": { turnId: string; context: ContextSummaryDto };
   "chat/done": { turn: TurnDto };
@@ -82,8 +91,15 @@ export type WebviewToHost = {
   "chat/new": Record<string, never>;
   "citation/open": { turnId: string; index: number };
   "context/inspect": { turnId: string };
+  "chat/retry": { turnId: string };
   "endpoint/preset": { id: string };
+  "endpoint/choose": Record<string, never>;
+  "endpoint/chooseModel": Record<string, never>;
   "endpoint/setKey": Record<string, never>;
+  "settings/open": Record<string, never>;
+  "workspace/trust": Record<string, never>;
+  "clipboard/copy": { text: string };
+  "editor/insert": { text: string };
 };
 
 /** The inspector's page: what was (or would be) sent. The model is built by core; this is its JSON. */
@@ -133,3 +149,6 @@ export const ENDPOINT_PRESETS: readonly EndpointPresetDto[] = [
   { id: "llamacpp", label: "llama.cpp", baseUrl: "http://localhost:8080/v1", needsKey: false },
   { id: "vllm", label: "vLLM", baseUrl: "http://localhost:8000/v1", needsKey: false },
 ];
+
+/** The preset that asks for any base URL. */
+export const CUSTOM_PRESET_ID = "custom";

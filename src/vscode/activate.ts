@@ -35,6 +35,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(Commands.showIndexDetails, () => indexService.showDetails()),
     vscode.commands.registerCommand(Commands.newChat, () => chat.newChat()),
     vscode.commands.registerCommand(Commands.setApiKey, () => chat.setApiKey()),
+    vscode.commands.registerCommand(Commands.chooseEndpoint, () => chat.chooseEndpoint()),
+    vscode.commands.registerCommand(Commands.chooseModel, () => chat.chooseModel()),
     vscode.commands.registerCommand(Commands.stopAnswer, () => chat.stop()),
     vscode.commands.registerCommand(Commands.showContext, (turnId?: string) =>
       showContextSent(chat, indexService, inspector, turnId),

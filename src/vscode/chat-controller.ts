@@ -1,9 +1,12 @@
 import * as vscode from "vscode";
 import { ask, type AnswerRecord } from "../core/chat/ask";
 import type { Turn } from "../core/chat/prompt";
-import { summarize, toTurnDto } from "../core/chat/turn-dto";
+import { citationsOf } from "../core/citations";
+import { listModels } from "../core/chat/models";
+import { citationDtos, errorActions, summarize, toTurnDto } from "../core/chat/turn-dto";
 import type { ContextPackage, EditorFocus } from "../core/context/types";
 import {
+  CUSTOM_PRESET_ID,
   ENDPOINT_PRESETS,
   type ChatStateDto,
   type Envelope,
@@ -21,6 +24,54 @@ interface Stored {
 
 const MAX_STORED_TURNS = 50;
 
+const UNTRUSTED =
+  "This workspace is in Restricted Mode: Threadline indexes it but sends no code to a model until you trust it.";
+
+/** A preset's name for the header, or the URL's host for a custom endpoint. */
+function endpointLabel(baseUrl: string): string {
+  const preset = ENDPOINT_PRESETS.find((p) => p.baseUrl === baseUrl);
+  if (preset) return preset.label;
+  try {
+    return new URL(baseUrl).host || baseUrl;
+  } catch {
+    return baseUrl;
+  }
+}
+
+/** A range highlight that fades out in steps (decorations cannot animate), then goes away. */
+class FadingHighlight implements vscode.Disposable {
+  private readonly steps = [
+    vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: new vscode.ThemeColor("editor.findMatchHighlightBackground"),
+      overviewRulerColor: new vscode.ThemeColor("editorOverviewRuler.findMatchForeground"),
+    }),
+    vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: new vscode.ThemeColor("editor.rangeHighlightBackground"),
+    }),
+  ];
+  private timers: NodeJS.Timeout[] = [];
+
+  flash(editor: vscode.TextEditor, range: vscode.Range): void {
+    this.timers.forEach(clearTimeout);
+    for (const e of vscode.window.visibleTextEditors) for (const d of this.steps) e.setDecorations(d, []);
+    editor.setDecorations(this.steps[0]!, [range]);
+    this.timers = [
+      setTimeout(() => {
+        editor.setDecorations(this.steps[0]!, []);
+        editor.setDecorations(this.steps[1]!, [range]);
+      }, 1500),
+      setTimeout(() => editor.setDecorations(this.steps[1]!, []), 3000),
+    ];
+  }
+
+  dispose(): void {
+    this.timers.forEach(clearTimeout);
+    for (const d of this.steps) d.dispose();
+  }
+}
+
 /**
  * The conversation on the host side: runs questions through the core, streams
  * to the webview, keeps the conversation per workspace, and opens citations.
@@ -32,6 +83,7 @@ export class ChatController implements vscode.Disposable {
   private readonly records = new Map<string, AnswerRecord>();
   private abort: AbortController | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly highlight = new FadingHighlight();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -75,18 +127,17 @@ export class ChatController implements vscode.Disposable {
     const state: ChatStateDto = {
       turns: this.turns,
       busy: this.busy,
-      endpoint: { baseUrl, model, hasKey },
-      presets: [...ENDPOINT_PRESETS],
+      endpoint: { baseUrl, label: endpointLabel(baseUrl), model, hasKey },
+      presets: [...ENDPOINT_PRESETS, { id: CUSTOM_PRESET_ID, label: "Custom URL…", baseUrl: "", needsKey: false }],
     };
     const blocked = this.blockedReason(baseUrl, model);
     if (blocked) state.blocked = blocked;
+    if (!vscode.workspace.isTrusted) state.untrusted = true;
     return state;
   }
 
   private blockedReason(baseUrl: string, model: string): string | undefined {
-    if (!vscode.workspace.isTrusted) {
-      return "This workspace is not trusted. Threadline sends code to a model only in trusted workspaces.";
-    }
+    if (!vscode.workspace.isTrusted) return UNTRUSTED;
     if (!baseUrl) return "Choose a model endpoint to start.";
     if (!model) return `Set threadline.chat.model to the model to use at ${baseUrl}.`;
     return undefined;
@@ -104,7 +155,8 @@ export class ChatController implements vscode.Disposable {
     this.turns.push(turn);
     this.post({ type: "chat/turnStarted", payload: { turn } });
     if (blocked) {
-      this.finish({ ...turn, pending: false, error: { code: "blocked", message: blocked } });
+      const code = blocked === UNTRUSTED ? "blocked_untrusted" : "blocked";
+      this.finish({ ...turn, pending: false, error: { code, message: blocked, actions: errorActions(code) } });
       return;
     }
     const abort = new AbortController();
@@ -119,6 +171,8 @@ export class ChatController implements vscode.Disposable {
         });
         return;
       }
+      let sent: ContextPackage | undefined;
+      let streamed = "";
       const record = await ask(
         ready.engine,
         {
@@ -138,9 +192,22 @@ export class ChatController implements vscode.Disposable {
           scorer: pack ? undefined : await this.localModel.scorer(ready.engine),
         },
         (e) => {
-          if (e.type === "delta") this.post({ type: "chat/delta", payload: { turnId: id, text: e.text } });
-          else if (e.type === "notice") this.post({ type: "chat/notice", payload: { turnId: id, message: e.message } });
-          else this.post({ type: "chat/context", payload: { turnId: id, context: summarize(e.pack) } });
+          if (e.type === "delta") {
+            // The package is known before the first token: check the citations as the answer streams.
+            streamed += e.text;
+            const citations = sent
+              ? citationDtos(citationsOf(streamed, sent), sent, (f) => ready.engine.retrievalIndex?.lines.get(f))
+              : undefined;
+            if (citations) turn.citations = citations;
+            turn.answer = streamed;
+            this.post({ type: "chat/delta", payload: { turnId: id, text: e.text, citations } });
+          } else if (e.type === "notice")
+            this.post({ type: "chat/notice", payload: { turnId: id, message: e.message } });
+          else {
+            sent = e.pack;
+            streamed = "";
+            this.post({ type: "chat/context", payload: { turnId: id, context: summarize(e.pack) } });
+          }
         },
         abort.signal,
       );
@@ -152,7 +219,11 @@ export class ChatController implements vscode.Disposable {
       this.finish(toTurnDto(id, record, (f) => ready.engine.retrievalIndex?.lines.get(f)));
     } catch (e) {
       this.log.error(`ask failed: ${String(e)}`);
-      this.finish({ ...turn, pending: false, error: { code: "internal", message: `Threadline failed: ${String(e)}` } });
+      this.finish({
+        ...turn,
+        pending: false,
+        error: { code: "internal", message: `Threadline failed: ${String(e)}`, actions: errorActions("internal") },
+      });
     } finally {
       this.abort = undefined;
     }
@@ -178,6 +249,10 @@ export class ChatController implements vscode.Disposable {
     void this.sendState();
   }
 
+  /**
+   * Opens a cited range: revealed in the middle of the editor with a highlight that fades, and the
+   * cursor at its first line. Nothing is selected, so a keystroke cannot replace the cited code.
+   */
   async openCitation(turnId: string, index: number): Promise<void> {
     const c = this.turns.find((t) => t.id === turnId)?.citations[index];
     if (!c?.valid || !c.file || c.start === undefined) return;
@@ -185,30 +260,104 @@ export class ChatController implements vscode.Disposable {
     const abs = ready?.index.toAbsolutePath(c.file);
     if (!abs) return;
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(abs));
+    const start = Math.min(c.start - 1, doc.lineCount - 1);
     const end = Math.min((c.end ?? c.start) - 1, doc.lineCount - 1);
-    const range = new vscode.Range(c.start - 1, 0, end, doc.lineAt(end).text.length);
-    await vscode.window.showTextDocument(doc, { selection: range, preview: true });
+    const range = new vscode.Range(start, 0, end, doc.lineAt(end).text.length);
+    const editor = await vscode.window.showTextDocument(doc, {
+      selection: new vscode.Range(start, 0, start, 0),
+      preview: true,
+    });
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    this.highlight.flash(editor, range);
+  }
+
+  async retry(turnId: string): Promise<void> {
+    const turn = this.turns.find((t) => t.id === turnId);
+    if (turn) await this.ask(turn.question);
+  }
+
+  /** The endpoint picker: the presets, then any URL. */
+  async chooseEndpoint(): Promise<void> {
+    const current = vscode.workspace.getConfiguration().get<string>(Settings.baseUrl, "");
+    const items = [
+      ...ENDPOINT_PRESETS.map((p) => ({
+        label: p.label,
+        description: p.baseUrl,
+        id: p.id,
+        picked: p.baseUrl === current,
+      })),
+      { label: "Custom URL…", description: "any OpenAI-compatible endpoint", id: CUSTOM_PRESET_ID, picked: false },
+    ];
+    const picked = await vscode.window.showQuickPick(items, {
+      title: "Threadline: choose an endpoint",
+      placeHolder: current ? `now: ${current}` : "Where Threadline sends questions",
+    });
+    if (picked) await this.applyPreset(picked.id);
   }
 
   async applyPreset(id: string): Promise<void> {
-    const preset = ENDPOINT_PRESETS.find((p) => p.id === id);
-    if (!preset) return;
-    await vscode.workspace
-      .getConfiguration()
-      .update(Settings.baseUrl, preset.baseUrl, vscode.ConfigurationTarget.Global);
-    if (preset.needsKey && !(await this.context.secrets.get(StorageKeys.apiKey(preset.baseUrl))))
-      await this.setApiKey();
-    if (!vscode.workspace.getConfiguration().get<string>(Settings.model)) {
-      const model = await vscode.window.showInputBox({
-        title: `Threadline: model to use with ${preset.label}`,
-        prompt: "The model name as the endpoint knows it (for example gpt-4o-mini, llama3.1, qwen2.5-coder).",
-        ignoreFocusOut: true,
-      });
-      if (model)
-        await vscode.workspace
-          .getConfiguration()
-          .update(Settings.model, model.trim(), vscode.ConfigurationTarget.Global);
+    const config = vscode.workspace.getConfiguration();
+    let baseUrl: string | undefined;
+    let needsKey = false;
+    if (id === CUSTOM_PRESET_ID) {
+      baseUrl = (
+        await vscode.window.showInputBox({
+          title: "Threadline: endpoint URL",
+          prompt: "The base URL of an OpenAI-compatible API, usually ending in /v1.",
+          value: config.get<string>(Settings.baseUrl, "") || "http://localhost:8000/v1",
+          ignoreFocusOut: true,
+          validateInput: (v) =>
+            /^https?:\/\/[^\s/]+/.test(v.trim()) ? undefined : "Enter an http:// or https:// URL.",
+        })
+      )?.trim();
+    } else {
+      const preset = ENDPOINT_PRESETS.find((p) => p.id === id);
+      baseUrl = preset?.baseUrl;
+      needsKey = !!preset?.needsKey;
     }
+    if (!baseUrl) return;
+    await config.update(Settings.baseUrl, baseUrl, vscode.ConfigurationTarget.Global);
+    if (needsKey && !(await this.context.secrets.get(StorageKeys.apiKey(baseUrl)))) await this.setApiKey();
+    await this.chooseModel();
+    await this.sendState();
+  }
+
+  /** The model picker: what the endpoint lists at GET /models, or a name typed in when it lists nothing. */
+  async chooseModel(): Promise<void> {
+    const config = vscode.workspace.getConfiguration();
+    const baseUrl = config.get<string>(Settings.baseUrl, "");
+    if (!baseUrl) return this.chooseEndpoint();
+    const current = config.get<string>(Settings.model, "");
+    const listed = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `Threadline: listing models at ${baseUrl}` },
+      async () =>
+        listModels({ baseUrl, apiKey: await this.context.secrets.get(StorageKeys.apiKey(baseUrl)), timeoutMs: 10_000 }),
+    );
+    let model: string | undefined;
+    const typeIt = "$(edit) Enter a model name…";
+    if (listed.ok && listed.value.length > 0) {
+      const picked = await vscode.window.showQuickPick(
+        [
+          ...listed.value.map((m) => ({ label: m, description: m === current ? "current" : undefined })),
+          { label: typeIt },
+        ],
+        { title: `Threadline: model at ${endpointLabel(baseUrl)}`, placeHolder: "Pick a model" },
+      );
+      if (!picked) return;
+      model = picked.label === typeIt ? undefined : picked.label;
+    }
+    if (!model) {
+      const why = listed.ok ? "The endpoint lists no models." : `Could not list the models: ${listed.error.message}`;
+      model = (
+        await vscode.window.showInputBox({
+          title: `Threadline: model at ${endpointLabel(baseUrl)}`,
+          prompt: `${listed.ok && listed.value.length > 0 ? "" : `${why} `}The model name as the endpoint knows it (for example gpt-4o-mini, llama3.1, qwen2.5-coder).`,
+          value: current,
+          ignoreFocusOut: true,
+        })
+      )?.trim();
+    }
+    if (model) await config.update(Settings.model, model, vscode.ConfigurationTarget.Global);
     await this.sendState();
   }
 
@@ -229,6 +378,24 @@ export class ChatController implements vscode.Disposable {
     if (key.trim()) await this.context.secrets.store(StorageKeys.apiKey(baseUrl), key.trim());
     else await this.context.secrets.delete(StorageKeys.apiKey(baseUrl));
     await this.sendState();
+  }
+
+  async copy(text: string): Promise<void> {
+    await vscode.env.clipboard.writeText(text);
+    void vscode.window.setStatusBarMessage("$(check) Threadline: copied", 2000);
+  }
+
+  /** Inserts a code block at the cursor of the last editor used, replacing its selection; undo takes it back. */
+  async insertAtCursor(text: string): Promise<void> {
+    const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+    if (!editor) {
+      void vscode.window.showInformationMessage(
+        "Threadline: open a file and place the cursor where the code should go.",
+      );
+      return;
+    }
+    await editor.edit((edit) => edit.replace(editor.selection, text));
+    await vscode.window.showTextDocument(editor.document, editor.viewColumn);
   }
 
   private editorFocus(index: { toWorkspacePath(abs: string): string | undefined }): EditorFocus {
@@ -259,6 +426,7 @@ export class ChatController implements vscode.Disposable {
 
   dispose(): void {
     this.stop();
+    this.highlight.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -52,8 +52,29 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case "context/inspect":
         await vscode.commands.executeCommand(Commands.showContext, msg.payload.turnId);
         return;
+      case "chat/retry":
+        await c?.retry(msg.payload.turnId);
+        return;
       case "endpoint/preset":
         await c?.applyPreset(msg.payload.id);
+        return;
+      case "endpoint/choose":
+        await c?.chooseEndpoint();
+        return;
+      case "endpoint/chooseModel":
+        await c?.chooseModel();
+        return;
+      case "settings/open":
+        await vscode.commands.executeCommand("workbench.action.openSettings", "threadline.chat");
+        return;
+      case "workspace/trust":
+        await vscode.commands.executeCommand("workbench.trust.manage");
+        return;
+      case "clipboard/copy":
+        await c?.copy(msg.payload.text);
+        return;
+      case "editor/insert":
+        await c?.insertAtCursor(msg.payload.text);
         return;
       case "endpoint/setKey":
         await c?.setApiKey();

@@ -10,6 +10,8 @@ export const Commands = {
   explainAcrossFiles: "threadline.explainAcrossFiles",
   calibrateLocalModel: "threadline.calibrateLocalModel",
   showParticipantContext: "threadline.showParticipantContext",
+  chooseEndpoint: "threadline.chooseEndpoint",
+  chooseModel: "threadline.chooseModel",
 } as const;
 
 /** Language-model tools (`contributes.languageModelTools`) and the chat participant. */

@@ -18,6 +18,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** What `GET /models` lists: the behaviours a test can pick by name. */
+export const MODELS = ["auto", "ok", "slow", "401", "404", "500", "429-once", "500-once", "ctx-small"];
+
 /** For model "auto": picks the behaviour and answer from the question (end-to-end tests drive it from the UI). */
 export type Router = (question: string) => { behaviour: string; answer?: string };
 
@@ -31,6 +34,18 @@ export async function startTestServer(
     let body = "";
     req.on("data", (c) => (body += c));
     req.on("end", () => {
+      if (req.method === "GET" && req.url?.endsWith("/models")) {
+        if (req.headers.authorization === "Bearer sk-bad") {
+          res.writeHead(401, { "content-type": "application/json" });
+          res.end(JSON.stringify({ error: { message: "Incorrect API key provided", code: "invalid_api_key" } }));
+          return;
+        }
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(
+          JSON.stringify({ object: "list", data: MODELS.map((id) => ({ id, object: "model", owned_by: "test" })) }),
+        );
+        return;
+      }
       if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
         res.writeHead(404).end();
         return;

@@ -6,6 +6,7 @@ import type {
   CitationDto,
   ContextSummaryDto,
   Envelope,
+  ErrorActionDto,
   HostToWebview,
   IndexStatusDto,
   TurnDto,
@@ -19,15 +20,17 @@ const savedDraft = (vscode.getState() as { draft?: string } | undefined)?.draft;
 
 // ---- layout -----------------------------------------------------------------
 const root = document.getElementById("root")!;
+// New Chat lives in the view's title bar; the header says where questions go and how the index is.
 const header = el("div", "header");
+const endpointButton = el("button", "endpoint");
+endpointButton.title = "Choose the endpoint";
+endpointButton.addEventListener("click", () => send("endpoint/choose", {}));
+const modelButton = el("button", "model");
+modelButton.title = "Choose the model";
+modelButton.addEventListener("click", () => send("endpoint/chooseModel", {}));
 const status = el("span", "status");
 status.setAttribute("role", "status");
-const newChat = document.createElement("vscode-button");
-newChat.setAttribute("icon", "add");
-newChat.setAttribute("secondary", "");
-newChat.textContent = "New Chat";
-newChat.addEventListener("click", () => send("chat/new", {}));
-header.append(status, newChat);
+header.append(endpointButton, modelButton, status);
 const banner = el("div", "banner");
 banner.hidden = true;
 const log = el("div", "log");
@@ -58,15 +61,32 @@ function submit(): void {
   if (!question || state?.busy) return;
   send("chat/ask", { question });
   input.value = "";
+  recall = -1;
   vscode.setState({ draft: "" });
 }
 sendButton.addEventListener("click", submit);
 stopButton.addEventListener("click", () => send("chat/stop", {}));
+/** Which earlier question ↑ is showing (-1: none), newest first. */
+let recall = -1;
 input.addEventListener("keydown", (e: KeyboardEvent) => {
   if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
     e.preventDefault();
     submit();
+  } else if (e.key === "Escape" && state?.busy) {
+    e.preventDefault();
+    send("chat/stop", {});
+  } else if ((e.key === "ArrowUp" && (input.value === "" || recall >= 0)) || (e.key === "ArrowDown" && recall >= 0)) {
+    // ↑ in an empty input walks back through earlier questions, ↓ forward again, as in a shell.
+    const questions = (state?.turns ?? []).map((t) => t.question).reverse();
+    const next = e.key === "ArrowUp" ? Math.min(recall + 1, questions.length - 1) : recall - 1;
+    if (questions.length === 0) return;
+    e.preventDefault();
+    recall = next;
+    input.value = next >= 0 ? questions[next]! : "";
   }
+});
+document.addEventListener("keydown", (e: KeyboardEvent) => {
+  if (e.key === "Escape" && state?.busy) send("chat/stop", {});
 });
 input.addEventListener("input", () => vscode.setState({ draft: input.value }));
 
@@ -76,21 +96,25 @@ class TurnView {
   private readonly answer = el("div", "answer markdown");
   private readonly notices = el("div", "notices");
   private readonly footer = el("div", "footer");
+  private readonly actions = el("div", "actions");
   private text = "";
   private frame = 0;
 
   constructor(private turn: TurnDto) {
     const q = el("div", "question", turn.question);
-    this.root.append(q, this.notices, this.answer, this.footer);
+    this.root.append(q, this.notices, this.answer, this.actions, this.footer);
     this.update(turn);
   }
 
-  append(delta: string): void {
+  append(delta: string, citations?: CitationDto[]): void {
     this.text += delta;
+    if (citations) this.turn = { ...this.turn, answer: this.text, citations };
     if (!this.frame) {
       this.frame = requestAnimationFrame(() => {
         this.frame = 0;
-        this.answer.innerHTML = renderMarkdown(this.text);
+        // Chips appear as soon as their citation is complete: the host checks them while the answer streams.
+        this.answer.innerHTML = renderMarkdown(withMarks(this.text, this.turn.citations));
+        replaceMarks(this.answer, this.turn);
         this.answer.classList.add("streaming");
         scrollToEnd();
       });
@@ -118,19 +142,24 @@ class TurnView {
     } else {
       this.answer.innerHTML = renderMarkdown(withMarks(turn.answer, turn.citations));
       replaceMarks(this.answer, turn);
+      addCodeActions(this.answer);
     }
     if (turn.error && turn.error.code !== "cancelled") {
-      const error = el("div", "error", turn.error.message);
+      const error = el("div", "error");
       error.setAttribute("role", "alert");
+      error.append(el("span", "codicon codicon-error"), el("span", undefined, turn.error.message));
+      const buttons = el("div", "error-actions");
+      for (const action of turn.error.actions ?? []) buttons.append(errorButton(action, turn));
+      if (buttons.childElementCount > 0) error.append(buttons);
       this.answer.append(error);
-      if (turn.error.code === "unauthorized") {
-        const fix = document.createElement("vscode-button");
-        fix.textContent = "Set API Key";
-        fix.addEventListener("click", () => send("endpoint/setKey", {}));
-        error.append(" ", fix);
-      }
     } else if (turn.error?.code === "cancelled") {
       this.answer.append(el("div", "notice", "Stopped."));
+    }
+    this.actions.replaceChildren();
+    if (!turn.pending && (turn.answer || turn.error)) {
+      if (turn.answer)
+        this.actions.append(iconButton("copy", "Copy answer", () => send("clipboard/copy", { text: turn.answer })));
+      this.actions.append(iconButton("refresh", "Retry", () => send("chat/retry", { turnId: turn.id })));
     }
     if (turn.context) this.renderFooter(turn.context);
   }
@@ -189,21 +218,73 @@ function replaceMarks(container: HTMLElement, turn: TurnDto): void {
 function chip(turn: TurnDto, index: number): HTMLElement {
   const c = turn.citations[index]!;
   if (!c.valid || !c.file) {
-    const bad = el("span", "chip invalid", c.text);
+    // A warning, not a footnote: the answer claims something the context does not show.
+    const bad = el("button", "chip invalid");
+    bad.append(el("span", "codicon codicon-warning"), document.createTextNode(c.text));
     bad.title = `Unverified citation: ${c.reason}`;
     bad.setAttribute("aria-label", `Unverified citation ${c.text}: ${c.reason}`);
-    bad.tabIndex = 0;
+    bad.setAttribute("aria-expanded", "false");
+    bad.addEventListener("click", () => {
+      const open = bad.nextElementSibling?.classList.contains("chip-reason");
+      if (open) bad.nextElementSibling!.remove();
+      else bad.after(el("span", "chip-reason", `Unverified: ${c.reason}`));
+      bad.setAttribute("aria-expanded", String(!open));
+    });
     return bad;
   }
   const name = c.file.split("/").pop()!;
-  const label = c.start === undefined ? name : c.start === c.end ? `${name}:${c.start}` : `${name}:${c.start}-${c.end}`;
+  const lines = c.start === undefined ? "" : c.start === c.end ? `:${c.start}` : `:${c.start}-${c.end}`;
   const button = el("button", "chip valid");
-  button.append(el("span", "codicon codicon-file-code"), document.createTextNode(label));
-  button.title = `${c.file}${c.start !== undefined ? `:${c.start}-${c.end}` : ""}${c.preview ? `\n\n${c.preview}` : ""}`;
-  button.setAttribute("aria-label", `Open ${c.file} lines ${c.start} to ${c.end}`);
+  button.append(el("span", "codicon codicon-file-code"), el("span", "chip-label", `${name}${lines}`));
+  if (c.symbol) button.append(el("span", "chip-symbol", ` · ${c.symbol}`));
+  button.title = `${c.file}${c.start !== undefined ? `:${c.start}-${c.end}` : ""}${c.symbol ? ` · ${c.symbol}` : ""}${c.preview ? `\n\n${c.preview}` : ""}`;
+  button.setAttribute("aria-label", `Open ${c.file} lines ${c.start} to ${c.end}${c.symbol ? `, ${c.symbol}` : ""}`);
   button.dataset.preview = c.preview ?? "";
   button.addEventListener("click", () => send("citation/open", { turnId: turn.id, index }));
   return button;
+}
+
+function iconButton(icon: string, label: string, onClick: () => void): HTMLElement {
+  const b = el("button", "icon-button");
+  b.append(el("span", `codicon codicon-${icon}`), el("span", undefined, label));
+  b.title = label;
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+/** Copy and Insert at Cursor on every code block of a finished answer. */
+function addCodeActions(container: HTMLElement): void {
+  for (const pre of container.querySelectorAll("pre")) {
+    const code = pre.textContent ?? "";
+    const bar = el("div", "code-actions");
+    bar.append(
+      iconButton("copy", "Copy", () => send("clipboard/copy", { text: code })),
+      iconButton("insert", "Insert at Cursor", () => send("editor/insert", { text: code })),
+    );
+    pre.before(bar);
+  }
+}
+
+const ACTION_LABELS: Record<ErrorActionDto, string> = {
+  retry: "Retry",
+  openSettings: "Open Settings",
+  setApiKey: "Set API Key",
+  chooseModel: "Choose Model",
+  trust: "Trust this workspace",
+};
+
+function errorButton(action: ErrorActionDto, turn: TurnDto): HTMLElement {
+  const b = document.createElement("vscode-button");
+  b.textContent = ACTION_LABELS[action];
+  if (action !== "retry") b.setAttribute("secondary", "");
+  b.addEventListener("click", () => {
+    if (action === "retry") send("chat/retry", { turnId: turn.id });
+    else if (action === "openSettings") send("settings/open", {});
+    else if (action === "setApiKey") send("endpoint/setKey", {});
+    else if (action === "chooseModel") send("endpoint/chooseModel", {});
+    else send("workspace/trust", {});
+  });
+  return b;
 }
 
 function scrollToEnd(): void {
@@ -216,11 +297,17 @@ function renderState(s: ChatStateDto): void {
   log.replaceChildren();
   for (const turn of s.turns) addTurn(turn);
   setBusy(s.busy);
+  renderEndpoint(s);
   banner.hidden = !s.blocked;
   banner.replaceChildren();
   if (s.blocked) {
     banner.append(el("p", undefined, s.blocked));
-    if (!s.endpoint.baseUrl || !s.endpoint.model) {
+    if (s.untrusted) {
+      const trust = document.createElement("vscode-button");
+      trust.textContent = "Trust this workspace";
+      trust.addEventListener("click", () => send("workspace/trust", {}));
+      banner.append(trust);
+    } else if (!s.endpoint.baseUrl || !s.endpoint.model) {
       const presets = el("div", "presets");
       for (const p of s.presets) {
         const b = document.createElement("vscode-button");
@@ -234,6 +321,22 @@ function renderState(s: ChatStateDto): void {
     }
   }
   scrollToEnd();
+}
+
+function renderEndpoint(s: ChatStateDto): void {
+  endpointButton.replaceChildren(
+    el("span", "codicon codicon-server"),
+    el("span", undefined, s.endpoint.baseUrl ? s.endpoint.label : "No endpoint"),
+  );
+  endpointButton.title = s.endpoint.baseUrl
+    ? `Endpoint: ${s.endpoint.baseUrl} (click to change)`
+    : "Choose an endpoint";
+  modelButton.hidden = !s.endpoint.baseUrl;
+  modelButton.replaceChildren(
+    el("span", undefined, s.endpoint.model || "choose a model"),
+    el("span", "codicon codicon-chevron-down"),
+  );
+  modelButton.title = s.endpoint.model ? `Model: ${s.endpoint.model} (click to change)` : "Choose a model";
 }
 
 function addTurn(turn: TurnDto): TurnView {
@@ -271,11 +374,12 @@ window.addEventListener("message", (event: MessageEvent<Envelope<HostToWebview>>
       break;
     case "chat/turnStarted":
       addTurn(msg.payload.turn);
+      state?.turns.push(msg.payload.turn);
       setBusy(true);
       scrollToEnd();
       break;
     case "chat/delta":
-      turnViews.get(msg.payload.turnId)?.append(msg.payload.text);
+      turnViews.get(msg.payload.turnId)?.append(msg.payload.text, msg.payload.citations);
       break;
     case "chat/notice":
       turnViews.get(msg.payload.turnId)?.notice(msg.payload.message);
@@ -285,6 +389,10 @@ window.addEventListener("message", (event: MessageEvent<Envelope<HostToWebview>>
       break;
     case "chat/done":
       turnViews.get(msg.payload.turn.id)?.update(msg.payload.turn);
+      if (state) state.turns = [...state.turns.filter((t) => t.id !== msg.payload.turn.id), msg.payload.turn];
+      // A failed question goes back into the input, to fix and send again.
+      if (msg.payload.turn.error && msg.payload.turn.error.code !== "cancelled" && !input.value.trim())
+        input.value = msg.payload.turn.question;
       setBusy(false);
       scrollToEnd();
       break;

@@ -1,4 +1,5 @@
-import type { CitationDto, ContextSummaryDto, TurnDto } from "../../protocol/messages";
+import type { CitationDto, ContextSummaryDto, ErrorActionDto, TurnDto } from "../../protocol/messages";
+import type { Citation } from "../citations";
 import type { ContextPackage } from "../context/types";
 import type { AnswerRecord } from "./ask";
 
@@ -10,12 +11,36 @@ export function toTurnDto(
   record: AnswerRecord,
   linesOf: (file: string) => readonly string[] | undefined,
 ): TurnDto {
-  const citations: CitationDto[] = record.citations.map((c) => {
+  const turn: TurnDto = {
+    id,
+    question: record.question,
+    answer: record.answer,
+    citations: citationDtos(record.citations, record.context, linesOf),
+    context: summarize(record.context),
+    notices: record.notices,
+  };
+  if (record.error) {
+    const actions = errorActions(record.error.code);
+    turn.error = { code: record.error.code, message: record.error.message, ...(actions.length ? { actions } : {}) };
+  }
+  return turn;
+}
+
+/** Citations as the webview shows them: with the cited symbol and, for valid ones, a preview of the lines. */
+export function citationDtos(
+  citations: readonly Citation[],
+  pack: Pick<ContextPackage, "spans">,
+  linesOf: (file: string) => readonly string[] | undefined,
+): CitationDto[] {
+  const symbols = new Map(pack.spans.map((s) => [s.id, s.symbol]));
+  return citations.map((c) => {
     const dto: CitationDto = { offset: c.offset, length: c.length, text: c.text, valid: c.valid, reason: c.reason };
     if (c.id) dto.id = c.id;
     if (c.file) dto.file = c.file;
     if (c.start !== undefined) dto.start = c.start;
     if (c.end !== undefined) dto.end = c.end;
+    const symbol = c.valid && c.id ? symbols.get(c.id) : undefined;
+    if (symbol) dto.symbol = symbol;
     if (c.valid && c.file && c.start !== undefined) {
       const lines = linesOf(c.file);
       const end = Math.min(c.end ?? c.start, c.start + PREVIEW_LINES - 1);
@@ -27,16 +52,31 @@ export function toTurnDto(
     }
     return dto;
   });
-  const turn: TurnDto = {
-    id,
-    question: record.question,
-    answer: record.answer,
-    citations,
-    context: summarize(record.context),
-    notices: record.notices,
-  };
-  if (record.error) turn.error = { code: record.error.code, message: record.error.message };
-  return turn;
+}
+
+/** The buttons that can fix a failure: what to retry, which setting to change, which key to set. */
+export function errorActions(code: string): ErrorActionDto[] {
+  switch (code) {
+    case "unauthorized":
+    case "forbidden":
+      return ["setApiKey", "retry", "openSettings"];
+    case "model_not_found":
+      return ["chooseModel", "openSettings"];
+    case "network":
+      return ["retry", "openSettings"];
+    case "rate_limited":
+    case "server_error":
+    case "timeout":
+      return ["retry"];
+    case "context_length":
+      return ["retry", "openSettings"];
+    case "blocked_untrusted":
+      return ["trust"];
+    case "internal":
+      return ["retry"];
+    default:
+      return [];
+  }
 }
 
 export function summarize(pack: ContextPackage): ContextSummaryDto {
