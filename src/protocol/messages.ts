@@ -125,6 +125,7 @@ export interface InspectorModelDto {
   spans: {
     id: string;
     file: string;
+    symbol?: string;
     ranges: [number, number][];
     detail: "full" | "elided" | "pruned";
     score: number;

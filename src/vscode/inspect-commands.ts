@@ -32,6 +32,7 @@ export async function showContextSent(
       linesOf: (f) => ready.engine.retrievalIndex?.lines.get(f),
       count: (t) => counter.count(t),
     }),
+    `turn:${id}`,
   );
 }
 

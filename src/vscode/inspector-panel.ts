@@ -3,13 +3,23 @@ import { toMarkdown } from "../core/chat/inspector-model";
 import type { Envelope, HostToInspector, InspectorModelDto, InspectorToHost } from "../protocol/messages";
 import { loadPage, webviewRoot } from "./webview-page";
 
+/** One inspector tab: its webview and the request it shows. */
+interface InspectorTab {
+  panel: vscode.WebviewPanel;
+  model: InspectorModelDto;
+}
+
+/** Open tabs beyond this close oldest first, so a long conversation does not pile up editors. */
+const MAX_TABS = 8;
+
 /**
  * The context inspector: an editor-area webview showing exactly what was sent
- * for one answer (or would be, for a dry run). One panel, reused.
+ * for one request (or would be, for a dry run). One tab per request, so two
+ * answers can be compared side by side; asking for the same request again
+ * brings its tab back.
  */
 export class InspectorPanel implements vscode.Disposable {
-  private panel: vscode.WebviewPanel | undefined;
-  private model: InspectorModelDto | undefined;
+  private readonly tabs = new Map<string, InspectorTab>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -17,36 +27,39 @@ export class InspectorPanel implements vscode.Disposable {
     private readonly resolve: (file: string) => Promise<string | undefined>,
   ) {}
 
-  show(model: InspectorModelDto): void {
-    this.model = model;
-    const title = model.dryRun ? "Threadline: Context Preview" : "Threadline: Context Sent";
-    if (this.panel) {
-      this.panel.title = title;
-      this.panel.reveal(vscode.ViewColumn.Active);
-      this.post({ type: "inspector/model", payload: model });
+  /** Shows a request in its own tab; `key` names the request (a turn id, or a preview's question). */
+  show(model: InspectorModelDto, key: string = `${model.dryRun ? "preview" : "sent"}:${model.question}`): void {
+    const open = this.tabs.get(key);
+    if (open) {
+      open.model = model;
+      open.panel.reveal(vscode.ViewColumn.Active);
+      this.post(open, { type: "inspector/model", payload: model });
       return;
     }
+    const title = `${model.dryRun ? "Preview" : "Sent"}: ${shorten(model.question)}`;
     const panel = vscode.window.createWebviewPanel("threadline.inspector", title, vscode.ViewColumn.Active, {
       enableScripts: true,
       localResourceRoots: [webviewRoot(this.extensionUri)],
       retainContextWhenHidden: true,
     });
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, "media", "threadline.svg");
     loadPage(panel.webview, this.extensionUri, "inspector", title);
+    const tab: InspectorTab = { panel, model };
+    this.tabs.set(key, tab);
     panel.webview.onDidReceiveMessage(
-      (msg: Envelope<InspectorToHost>) => void this.receive(msg),
+      (msg: Envelope<InspectorToHost>) => void this.receive(tab, msg),
       undefined,
       this.disposables,
     );
-    panel.onDidDispose(() => (this.panel = undefined), undefined, this.disposables);
-    this.panel = panel;
+    panel.onDidDispose(() => this.tabs.delete(key), undefined, this.disposables);
+    while (this.tabs.size > MAX_TABS) this.tabs.values().next().value!.panel.dispose();
   }
 
-  private async receive(msg: Envelope<InspectorToHost>): Promise<void> {
-    const model = this.model;
-    if (!model) return;
+  private async receive(tab: InspectorTab, msg: Envelope<InspectorToHost>): Promise<void> {
+    const model = tab.model;
     switch (msg.type) {
       case "inspector/ready":
-        this.post({ type: "inspector/model", payload: model });
+        this.post(tab, { type: "inspector/model", payload: model });
         return;
       case "inspector/open": {
         const abs = await this.resolve(msg.payload.file);
@@ -77,12 +90,17 @@ export class InspectorPanel implements vscode.Disposable {
     }
   }
 
-  private post(msg: Envelope<HostToInspector>): void {
-    void this.panel?.webview.postMessage(msg);
+  private post(tab: InspectorTab, msg: Envelope<HostToInspector>): void {
+    void tab.panel.webview.postMessage(msg);
   }
 
   dispose(): void {
-    this.panel?.dispose();
+    for (const tab of [...this.tabs.values()]) tab.panel.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+function shorten(text: string, max = 40): string {
+  const t = text.replace(/\s+/g, " ").trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }

@@ -54,3 +54,14 @@ test("@threadline is contributed with /explain, /context and /inspect", () => {
     ["explain", "context", "inspect"],
   );
 });
+
+test("the README's settings table lists every setting with its default", () => {
+  const readme = fs.readFileSync("README.md", "utf8");
+  const section = readme.slice(readme.indexOf("## Settings"), readme.indexOf("## Benchmarks"));
+  const rows = new Map(
+    [...section.matchAll(/^\| `(threadline\.[\w.]+)` +\| `([^`]*)` +\|/gm)].map((m) => [m[1]!, m[2]!]),
+  );
+  const properties = manifest.contributes.configuration.properties as Record<string, { default: unknown }>;
+  assert.deepEqual([...rows.keys()].sort(), Object.keys(properties).sort());
+  for (const [key, p] of Object.entries(properties)) assert.equal(rows.get(key), JSON.stringify(p.default), key);
+});

@@ -14,8 +14,8 @@ function button(label: string, icon: string, onClick: () => void): HTMLElement {
   return b;
 }
 
-function table(headers: string[], rows: (string | Node)[][]): HTMLTableElement {
-  const t = el("table");
+function table(headers: string[], rows: (string | Node)[][], className?: string): HTMLTableElement {
+  const t = el("table", className);
   const head = el("tr");
   for (const h of headers) head.append(el("th", undefined, h));
   t.append(head);
@@ -80,10 +80,11 @@ function render(m: InspectorModelDto): void {
   root.append(el("h2", undefined, `Spans (${m.spans.length})`));
   root.append(
     table(
-      ["id", "location", "detail", "score", "tokens", "why"],
+      ["id", "location", "symbol", "detail", "score", "tokens", "why"],
       m.spans.map((s) => [
         s.id,
         location(s.file, s.ranges),
+        s.symbol ?? "",
         s.detail,
         s.score.toFixed(3),
         String(s.tokens),
@@ -98,6 +99,7 @@ function render(m: InspectorModelDto): void {
       ? table(
           ["location", "symbol", "reason"],
           m.pruned.map((p) => [location(p.file, p.ranges), p.symbol ?? "", p.reason]),
+          "pruned",
         )
       : el("p", "muted", "Nothing was pruned."),
   );
@@ -106,13 +108,18 @@ function render(m: InspectorModelDto): void {
   for (const s of m.spans) {
     const block = el("details", "heat");
     block.open = m.spans.length <= 8;
-    block.append(el("summary", undefined, `${s.id} ${s.file}`));
+    const where = `${s.file}:${s.ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(",")}`;
+    const summary = el("summary");
+    summary.append(el("span", "heat-id", s.id), ` ${where}`);
+    if (s.symbol) summary.append(el("span", "heat-symbol", ` · ${s.symbol}`));
+    summary.append(el("span", "muted", ` · ${s.detail}`));
+    block.append(summary);
     const pre = el("pre");
     for (const line of s.lines) {
       const row = el("div", "line");
       // The heat map's only inline style is a CSS variable set through the CSSOM, which CSP allows.
       row.style.setProperty("--heat", String(line.score));
-      row.title = `importance ${line.score}`;
+      row.title = `line ${line.n}: importance ${line.score.toFixed(2)}`;
       row.append(el("span", "n", String(line.n).padStart(5)), el("span", "code", ` ${line.text}`));
       pre.append(row);
     }
@@ -129,7 +136,10 @@ function render(m: InspectorModelDto): void {
 }
 
 window.addEventListener("message", (e: MessageEvent<Envelope<HostToInspector>>) => {
-  if (e.data.type === "inspector/model") render(e.data.payload);
+  if (e.data.type !== "inspector/model") return;
+  render(e.data.payload);
+  // A request opens at its top: its question and totals, not wherever the last one was scrolled to.
+  window.scrollTo(0, 0);
 });
 root.append(el("p", "muted", "Loading…"));
 send("inspector/ready", {});

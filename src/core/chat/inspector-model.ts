@@ -42,6 +42,7 @@ export function inspectorModel(
       return {
         id: s.id,
         file: s.file,
+        ...(s.symbol ? { symbol: s.symbol } : {}),
         ranges: s.ranges,
         detail: s.detail,
         score: s.score,
