@@ -39,6 +39,7 @@ export async function startCodeServer(
   workspace: string,
   settings: Record<string, unknown>,
   extraExtensions: readonly string[] = [],
+  options: { trusted?: boolean } = {},
 ): Promise<CodeServer> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-e2e-"));
   const extensions = path.join(root, "extensions");
@@ -69,7 +70,7 @@ export async function startCodeServer(
       userData,
       "--disable-telemetry",
       "--disable-update-check",
-      "--disable-workspace-trust",
+      ...(options.trusted === false ? [] : ["--disable-workspace-trust"]),
       workspace,
     ],
     { env: { ...env, HOME: root }, stdio: ["ignore", "pipe", "pipe"] },

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { type Frame, type Page, chromium } from "playwright-core";
+import { type Browser, type Frame, type Page, chromium } from "playwright-core";
 import { writeFixture } from "../helpers/fixture";
 import { startTestServer, type TestServer } from "../helpers/openai-server";
 import { makeTestModel, writeGguf } from "../helpers/test-model";
@@ -57,6 +57,11 @@ const EXPLAIN =
   "1. `run` calls it (app/main.py:4-6).\n2. `checkout` prices and taxes the cart (app/cart.py:4-7).\n" +
   "3. The price comes from `price_of` and tax from `apply_tax` (app/pricing.py:1-6).";
 
+const CODE_ANSWER =
+  "Tax is a flat rate (app/pricing.py:5-6). To make it configurable:\n\n```python\ndef apply_tax(amount, rate=1.19):\n    return amount * rate\n```\n";
+const SLOW_CITED =
+  "Tax is applied in app/pricing.py:5-6 after pricing. " + Array.from({ length: 60 }, (_, i) => `word${i}`).join(" ");
+
 type Scenario = { name: string; run: () => Promise<void> };
 
 async function main(): Promise<number> {
@@ -76,6 +81,9 @@ async function main(): Promise<number> {
           "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty",
       };
     if (q.includes("#401")) return { behaviour: "401" };
+    if (q.includes("#404")) return { behaviour: "404" };
+    if (q.includes("#code")) return { behaviour: "ok", answer: CODE_ANSWER };
+    if (q.includes("#slowcite")) return { behaviour: "slow", answer: SLOW_CITED };
     if (q.startsWith("Explain step by step")) return { behaviour: "ok", answer: EXPLAIN };
     return { behaviour: "ok" };
   });
@@ -118,12 +126,25 @@ async function main(): Promise<number> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   let passed = 0;
   let failed = 0;
+  const statusTexts: string[] = [];
   try {
     await page.goto(code.url);
     await page.waitForSelector(".monaco-workbench", { timeout: 90_000 });
+    // Every text the status bar item shows from startup on: it must never read "0/0".
+    const poll = setInterval(() => {
+      void page
+        .locator(".statusbar-item", { hasText: "Threadline" })
+        .first()
+        .innerText({ timeout: 200 })
+        .then((t) => statusTexts.push(t))
+        .catch(() => undefined);
+    }, 50);
+    setTimeout(() => clearInterval(poll), 30_000);
     // E2E_ONLY=<text> runs just the scenarios whose name contains it (for working on one).
     const only = process.env.E2E_ONLY;
-    for (const scenario of scenarios(page, code, server, probeOut).filter((s) => !only || s.name.includes(only))) {
+    for (const scenario of scenarios(page, code, server, probeOut, statusTexts).filter(
+      (s) => !only || s.name.includes(only),
+    )) {
       // A real UI has timing noise (notifications, focus); a scenario gets one more try, and says so.
       for (let attempt = 1; attempt <= 2; attempt++) {
         const started = Date.now();
@@ -145,6 +166,18 @@ async function main(): Promise<number> {
         }
       }
     }
+    const restricted = "Restricted Mode: the chat says why in one line and offers Trust this workspace";
+    if (!only || restricted.includes(only)) {
+      const started = Date.now();
+      try {
+        await restrictedMode(browser, fx.root, server.baseUrl);
+        passed++;
+        console.log(`✔ ${restricted} (${Date.now() - started} ms)`);
+      } catch (e) {
+        failed++;
+        console.log(`✖ ${restricted}\n  ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      }
+    }
   } finally {
     await browser.close();
     await code.stop();
@@ -156,7 +189,13 @@ async function main(): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-function scenarios(page: Page, code: CodeServer, server: TestServer, probeOut: string): Scenario[] {
+function scenarios(
+  page: Page,
+  code: CodeServer,
+  server: TestServer,
+  probeOut: string,
+  statusTexts: string[],
+): Scenario[] {
   return [
     {
       name: "activates, indexes the workspace, and the status bar shows the count",
@@ -168,6 +207,8 @@ function scenarios(page: Page, code: CodeServer, server: TestServer, probeOut: s
           .waitFor({ timeout: 60_000 });
         const text = await page.locator(".statusbar-item", { hasText: "Threadline" }).first().innerText();
         assert.match(text, new RegExp(`Threadline ${FILES} files`));
+        assert.ok(statusTexts.length > 0, "the status bar was watched from startup");
+        assert.ok(!statusTexts.some((t) => /\b0\/0\b/.test(t)), `never 0/0: ${[...new Set(statusTexts)].join(" | ")}`);
         await shot(page, "01-status-bar");
       },
     },
@@ -185,12 +226,18 @@ function scenarios(page: Page, code: CodeServer, server: TestServer, probeOut: s
         await shot(page, "02-answer-with-chips");
         await chat.locator(".chip.valid", { hasText: "cart.py:4-7" }).click();
         await page.locator(".tab.active", { hasText: "cart.py" }).waitFor({ timeout: 15_000 });
-        const selection = await page
+        // The cited lines are highlighted (a decoration that fades), not selected: a keystroke cannot replace them.
+        const editor = page.locator(".editor-instance .monaco-editor").first();
+        await editor.locator(".view-overlays .cdr").first().waitFor({ timeout: 5_000 });
+        const position = await page
           .locator(".statusbar-item", { hasText: /Ln \d+, Col \d+/ })
           .first()
           .innerText();
-        assert.match(selection, /\(\d+ selected\)|lines? selected/, selection);
-        await shot(page, "03-citation-opened");
+        assert.match(position, /Ln 4, Col 1/);
+        assert.doesNotMatch(position, /selected/, position);
+        await shot(page, "03-citation-opened-highlighted");
+        await page.waitForTimeout(3500);
+        assert.equal(await editor.locator(".view-overlays .cdr").count(), 0, "the highlight fades away");
       },
     },
     {
@@ -200,6 +247,17 @@ function scenarios(page: Page, code: CodeServer, server: TestServer, probeOut: s
         const bad = chat.locator(".chip.invalid").last();
         assert.equal((await bad.innerText()).trim(), "[S99]");
         assert.match((await bad.getAttribute("title")) ?? "", /Unverified citation: S99 was not in the context/);
+        assert.equal(await bad.locator(".codicon-warning").count(), 1, "it reads as a warning");
+        await bad.click();
+        await chat
+          .locator(".chip-reason", { hasText: "Unverified: S99 was not in the context" })
+          .waitFor({ timeout: 5_000 });
+        const chips = await chat.locator(".turn").first().locator(".chip.valid").allInnerTexts();
+        assert.ok(
+          chips.some((c) => /cart\.py:4-7 · checkout/.test(c)),
+          `a chip names its symbol: ${chips.join(", ")}`,
+        );
+        await shot(page, "03b-unverified-citation-reason");
       },
     },
     {
@@ -262,6 +320,13 @@ function scenarios(page: Page, code: CodeServer, server: TestServer, probeOut: s
         const error = chat.locator(".turn").last().locator(".error");
         await error.waitFor({ timeout: 15_000 });
         assert.match(await error.innerText(), /rejected the API key \(401\)\. Run "Threadline: Set API Key"/);
+        assert.deepEqual(await error.locator(".error-actions vscode-button").allInnerTexts(), [
+          "Set API Key",
+          "Retry",
+          "Open Settings",
+        ]);
+        assert.equal(await textareaValue(chat), "Anything #401");
+        await clearInput(page, chat);
         await shot(page, "06-stop-and-401-dark");
         await runCommand(page, "Preferences: Color Theme");
         await page.locator(".quick-input-widget input").fill("Light Modern");
@@ -284,7 +349,10 @@ function scenarios(page: Page, code: CodeServer, server: TestServer, probeOut: s
         const input = page.locator(".quick-input-widget input");
         await input.fill("How is tax applied at checkout?");
         await page.keyboard.press("Enter");
-        const inspector = await webviewFrame(page, "p.facts");
+        const inspector = await webviewFrame(
+          page,
+          "p.facts:has-text('scorer: local model planted.gguf, layer 2, heads 1')",
+        );
         await inspector
           .locator("p.facts", { hasText: "scorer: local model planted.gguf, layer 2, heads 1" })
           .waitFor({ timeout: 30_000 });
@@ -313,7 +381,229 @@ function scenarios(page: Page, code: CodeServer, server: TestServer, probeOut: s
         );
       },
     },
+    {
+      name: "the header names the endpoint and model; the model picker lists GET /models; Custom URL… sets any endpoint",
+      run: async () => {
+        await runCommand(page, "Threadline: Focus on Chat View");
+        const chat = await webviewFrame(page, "vscode-textarea");
+        const host = new URL(server.baseUrl).host;
+        assert.equal((await chat.locator(".header .endpoint").innerText()).trim(), host);
+        assert.equal((await chat.locator(".header .model").innerText()).trim(), "auto");
+        await chat.locator(".header .model").click();
+        await page
+          .locator(".quick-input-list .label-name", { hasText: /^ctx-small$/ })
+          .first()
+          .waitFor({ timeout: 10_000 });
+        const listed = await page.locator(".quick-input-list .label-name").allInnerTexts();
+        for (const m of ["auto", "ok", "slow", "401"])
+          assert.ok(listed.includes(m), `${m} listed: ${listed.join(", ")}`);
+        await shot(page, "11-model-picker");
+        await pick(page, "ok");
+        await chat.locator(".header .model", { hasText: /^ok$/ }).waitFor({ timeout: 10_000 });
+        await runCommand(page, "Threadline: Choose Endpoint…");
+        await pick(page, "Custom URL…");
+        const url = page.locator(".quick-input-widget input");
+        await url.waitFor({ timeout: 10_000 });
+        await url.fill(server.baseUrl);
+        await page.keyboard.press("Enter");
+        await page
+          .locator(".quick-input-list .label-name", { hasText: /^auto$/ })
+          .first()
+          .waitFor({ timeout: 10_000 });
+        await pick(page, "auto");
+        await chat.locator(".header .model", { hasText: /^auto$/ }).waitFor({ timeout: 10_000 });
+        await shot(page, "12-endpoint-and-model-in-header");
+      },
+    },
+    {
+      name: "answer actions: Insert at Cursor and Copy on code, Copy and Retry on answers, ↑ recalls, chips while streaming, Escape stops",
+      run: async () => {
+        await page.keyboard.press("Control+P");
+        await page.locator(".quick-input-widget input").fill("pricing.py");
+        await page.keyboard.press("Enter");
+        await page.locator(".tab.active", { hasText: "pricing.py" }).waitFor({ timeout: 10_000 });
+        await runCommand(page, "Threadline: Focus on Chat View");
+        const chat = await webviewFrame(page, "vscode-textarea");
+        await askInChat(page, chat, "How would I make tax configurable? #code");
+        const turn = chat.locator(".turn").last();
+        await turn.locator(".code-actions").waitFor({ timeout: 30_000 });
+        await shot(page, "13-answer-and-code-actions");
+        await turn.locator(".code-actions .icon-button", { hasText: "Insert at Cursor" }).click();
+        await page
+          .locator(".view-lines", { hasText: "def apply_tax(amount, rate=1.19):" })
+          .first()
+          .waitFor({ timeout: 10_000 });
+        await shot(page, "14-inserted-at-cursor");
+        await runCommand(page, "File: Revert File");
+        await runCommand(page, "Threadline: Focus on Chat View");
+        await turn.locator(".actions .icon-button", { hasText: "Copy answer" }).click();
+        await page.locator(".statusbar-item", { hasText: "Threadline: copied" }).waitFor({ timeout: 5_000 });
+        const before = await chat.locator(".turn").count();
+        await turn.locator(".actions .icon-button", { hasText: "Retry" }).click();
+        await chat.locator(".turn").nth(before).locator(".code-actions").waitFor({ timeout: 30_000 });
+        assert.equal(
+          await chat.locator(".turn .question").last().innerText(),
+          "How would I make tax configurable? #code",
+        );
+        await chat.locator("vscode-textarea").click();
+        await page.keyboard.press("ArrowUp");
+        assert.equal(await textareaValue(chat), "How would I make tax configurable? #code");
+        await askInChat(page, chat, "Where is tax applied? #slowcite");
+        const streaming = chat.locator(".turn").last().locator(".answer.streaming");
+        await streaming.locator(".chip.valid", { hasText: "pricing.py:5-6" }).waitFor({ timeout: 15_000 });
+        await shot(page, "15-chips-while-streaming");
+        await page.keyboard.press("Escape");
+        await chat.locator(".turn").last().locator(".notice", { hasText: "Stopped." }).waitFor({ timeout: 10_000 });
+      },
+    },
+    {
+      name: "a missing model offers Choose Model and Open Settings",
+      run: async () => {
+        const chat = await webviewFrame(page, "vscode-textarea");
+        await askInChat(page, chat, "Anything #404");
+        const error = chat.locator(".turn").last().locator(".error");
+        await error.waitFor({ timeout: 15_000 });
+        assert.match(await error.innerText(), /was not found at/);
+        assert.deepEqual(await error.locator(".error-actions vscode-button").allInnerTexts(), [
+          "Choose Model",
+          "Open Settings",
+        ]);
+        await shot(page, "16-model-not-found");
+        await clearInput(page, chat);
+      },
+    },
+    {
+      name: "the inspector opens one tab per request, at its top, with a heat map named by file and symbol",
+      run: async () => {
+        const chat = await webviewFrame(page, "vscode-textarea");
+        const links = chat.locator(".turn .footer a.inspect");
+        const n = await links.count();
+        await links.nth(n - 3).click();
+        await page.waitForTimeout(1000);
+        await runCommand(page, "Threadline: Focus on Chat View");
+        await links.nth(n - 4).click();
+        await page.waitForTimeout(1000);
+        const tabs = await page.locator(".tab", { hasText: /^Sent: / }).allInnerTexts();
+        assert.ok(tabs.length >= 2, `one tab per request: ${tabs.join(" | ")}`);
+        const inspector = await webviewFrame(page, "details.heat summary .heat-symbol");
+        assert.equal(await inspector.evaluate(() => window.scrollY), 0);
+        const names = await inspector.locator("details.heat summary").allInnerTexts();
+        assert.ok(
+          names.some((t) => /S\d+ app\/\w+\.py:\d+-\d+ · \w+/.test(t)),
+          names.join(" | "),
+        );
+        await inspector.locator("h2", { hasText: "Per-line importance" }).scrollIntoViewIfNeeded();
+        await shot(page, "17-inspector-heat-map-light");
+      },
+    },
+    {
+      name: "Rebuild Index parses everything again and says so",
+      run: async () => {
+        await runCommand(page, "Threadline: Rebuild Index");
+        await page
+          .locator(".notification-toast", { hasText: `Threadline: index rebuilt: ${FILES} files` })
+          .first()
+          .waitFor({ timeout: 30_000 });
+        await shot(page, "18-index-rebuilt");
+      },
+    },
+    {
+      name: "a narrow sidebar (170 px) keeps the header, chips and input usable, with one New Chat",
+      run: async () => {
+        await runCommand(page, "Threadline: Focus on Chat View");
+        const sidebar = page.locator(".part.sidebar");
+        const box = (await sidebar.boundingBox())!;
+        const y = box.y + box.height / 2;
+        await page.mouse.move(box.x + box.width + 2, y);
+        await page.mouse.down();
+        await page.mouse.move(box.x + 170, y, { steps: 8 });
+        await page.mouse.up();
+        await page.waitForTimeout(500);
+        const narrow = (await sidebar.boundingBox())!;
+        assert.ok(narrow.width <= 180, `sidebar is ${narrow.width} px`);
+        const chat = await webviewFrame(page, "vscode-textarea");
+        assert.equal(
+          await chat.locator("vscode-button", { hasText: "New Chat" }).count(),
+          0,
+          "New Chat is the view's title action only",
+        );
+        for (const selector of [
+          ".header .endpoint",
+          ".header .model",
+          "vscode-textarea",
+          ".composer vscode-button:not([hidden])",
+        ]) {
+          const b = await chat.locator(selector).first().boundingBox();
+          assert.ok(b && b.width > 0 && b.x + b.width <= narrow.width + 1, `${selector} fits: ${JSON.stringify(b)}`);
+        }
+        const chip = await chat.locator(".chip.valid").last().boundingBox();
+        assert.ok(chip && chip.x + chip.width <= narrow.width + 1, `a chip fits: ${JSON.stringify(chip)}`);
+        await shot(page, "19-narrow-sidebar");
+        await page.mouse.move(narrow.x + narrow.width + 2, y);
+        await page.mouse.down();
+        await page.mouse.move(box.x + box.width, y, { steps: 8 });
+        await page.mouse.up();
+      },
+    },
   ];
+}
+
+/** A second VS Code with workspace trust on and the folder not trusted: Restricted Mode, as a newcomer may meet it. */
+async function restrictedMode(browser: Browser, workspace: string, baseUrl: string): Promise<void> {
+  const code = await startCodeServer(
+    workspace,
+    {
+      "workbench.colorTheme": "Default Dark Modern",
+      "security.workspace.trust.enabled": true,
+      "security.workspace.trust.startupPrompt": "never",
+      "security.workspace.trust.banner": "never",
+      "workbench.startupEditor": "none",
+      "telemetry.telemetryLevel": "off",
+      "chat.disableAIFeatures": true,
+      "threadline.chat.baseUrl": baseUrl,
+      "threadline.chat.model": "auto",
+    },
+    [],
+    { trusted: false },
+  );
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  try {
+    await page.goto(code.url);
+    await page.waitForSelector(".monaco-workbench", { timeout: 90_000 });
+    await page.locator('.activitybar [aria-label="Threadline"]').first().click({ timeout: 60_000 });
+    const chat = await webviewFrame(page, ".banner:not([hidden])", 60_000);
+    const banner = chat.locator(".banner");
+    assert.match(
+      await banner.innerText(),
+      /Restricted Mode: Threadline indexes it but sends no code to a model until you trust it\./,
+    );
+    const trust = banner.locator("vscode-button", { hasText: "Trust this workspace" });
+    await trust.waitFor({ timeout: 10_000 });
+    await shot(page, "20-restricted-mode");
+    await trust.click();
+    await page.locator(".tab", { hasText: "Workspace Trust" }).waitFor({ timeout: 15_000 });
+    await shot(page, "21-trust-editor");
+  } finally {
+    await page.close();
+    await code.stop();
+  }
+}
+
+/** Clears the chat input, types a question and sends it. */
+async function askInChat(page: Page, chat: Frame, question: string): Promise<void> {
+  await clearInput(page, chat);
+  await page.keyboard.type(question);
+  await page.keyboard.press("Enter");
+}
+
+async function clearInput(page: Page, chat: Frame): Promise<void> {
+  await chat.locator("vscode-textarea").click();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Delete");
+}
+
+async function textareaValue(chat: Frame): Promise<string> {
+  return chat.locator("vscode-textarea").evaluate((t) => (t as HTMLTextAreaElement).value);
 }
 
 /** Runs a command from the command palette, as a person would: type, then pick the exact entry. */
