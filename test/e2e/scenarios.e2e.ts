@@ -340,11 +340,7 @@ function scenarios(
         assert.equal(await textareaValue(chat), "Anything #401");
         await clearInput(page, chat);
         await shot(page, "06-stop-and-401-dark");
-        await runCommand(page, "Preferences: Color Theme");
-        await page.locator(".quick-input-widget input").fill("Light Modern");
-        await pick(page, "Light Modern");
-        await page.locator(".monaco-workbench.vs").waitFor({ timeout: 15_000 });
-        await new Promise((r) => setTimeout(r, 800));
+        await setTheme(page, "Light Modern");
         await shot(page, "07-chat-light");
       },
     },
@@ -504,8 +500,14 @@ function scenarios(
           names.some((t) => /S\d+ app\/\w+\.py:\d+-\d+ · \w+/.test(t)),
           names.join(" | "),
         );
-        await inspector.locator("h2", { hasText: "Per-line importance" }).scrollIntoViewIfNeeded();
+        await setTheme(page, "Light Modern");
+        // Every inspector tab scrolls to its heat map (background tabs keep their frames too).
+        for (const f of page.frames())
+          await f.evaluate(() => document.querySelector("details.heat")?.scrollIntoView()).catch(() => undefined);
+        await page.waitForTimeout(300);
         await shot(page, "17-inspector-heat-map-light");
+        await setTheme(page, "Dark Modern");
+        await shot(page, "17b-inspector-heat-map-dark");
       },
     },
     {
@@ -609,6 +611,22 @@ async function restrictedMode(browser: Browser, workspace: string, baseUrl: stri
     await page.close();
     await code.stop();
   }
+}
+
+/** Switches the colour theme with the theme picker, as a person would, and waits until the workbench wears it. */
+async function setTheme(page: Page, theme: "Light Modern" | "Dark Modern"): Promise<void> {
+  await runCommand(page, "Preferences: Color Theme");
+  await page
+    .locator(".quick-input-list .label-name", { hasText: new RegExp(`^${theme}$`) })
+    .first()
+    .waitFor({ timeout: 10_000 });
+  await page.locator(".quick-input-widget input").fill(theme);
+  await page.keyboard.press("Enter");
+  const themeClass = `vscode-theme-defaults-themes-${theme.toLowerCase().replace(" ", "_")}-json`;
+  await page.waitForFunction((c) => !!document.querySelector(`.monaco-workbench.${c}`), themeClass, {
+    timeout: 15_000,
+  });
+  await page.waitForTimeout(800);
 }
 
 /** Clears the chat input, types a question and sends it. */

@@ -159,7 +159,9 @@ class TurnView {
     if (!turn.pending && (turn.answer || turn.error)) {
       if (turn.answer)
         this.actions.append(iconButton("copy", "Copy answer", () => send("clipboard/copy", { text: turn.answer })));
-      this.actions.append(iconButton("refresh", "Retry", () => send("chat/retry", { turnId: turn.id })));
+      // A failure that can be retried already offers Retry beside its message.
+      if (!turn.error?.actions?.includes("retry"))
+        this.actions.append(iconButton("refresh", "Retry", () => send("chat/retry", { turnId: turn.id })));
     }
     if (turn.context) this.renderFooter(turn.context);
   }
