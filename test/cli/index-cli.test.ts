@@ -128,35 +128,26 @@ def compute_refund(order):
     return order.total - restocking_fee(order)
 `);
     try {
-      const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(
-          process.execPath,
-          [
-            cli,
-            "ask",
-            "--repo",
-            fx.root,
-            "--question",
-            "how is the refund computed?",
-            "--base-url",
-            server.baseUrl,
-            "--model",
-            "ok",
-            "--api-key-env",
-            "TL_TEST_KEY",
-            "--format",
-            "json",
-            "--budget",
-            "400",
-          ],
-          { env: { ...process.env, TL_TEST_KEY: "sk-from-env" } },
-        );
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => (stdout += d));
-        child.stderr.on("data", (d: Buffer) => (stderr += d));
-        child.on("close", (status: number | null) => resolve({ status, stdout, stderr }));
-      });
+      const run = await runCli(
+        [
+          "ask",
+          "--repo",
+          fx.root,
+          "--question",
+          "how is the refund computed?",
+          "--base-url",
+          server.baseUrl,
+          "--model",
+          "ok",
+          "--api-key-env",
+          "TL_TEST_KEY",
+          "--format",
+          "json",
+          "--budget",
+          "400",
+        ],
+        { ...process.env, TL_TEST_KEY: "sk-from-env" },
+      );
       assert.equal(run.status, 0, run.stderr);
       const body = JSON.parse(run.stdout);
       assert.equal(body.answer, "It subtracts the fee [S1] and see [S7].");
@@ -188,27 +179,19 @@ def compute_refund(order):
     return order.total - restocking_fee(order)
 `);
     try {
-      const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, [
-          cli,
-          "ask",
-          "--repo",
-          fx.root,
-          "--question",
-          "how is the refund computed?",
-          "--base-url",
-          server.baseUrl,
-          "--model",
-          "ok",
-          "--budget",
-          "400",
-        ]);
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => (stdout += d));
-        child.stderr.on("data", (d: Buffer) => (stderr += d));
-        child.on("close", (status: number | null) => resolve({ status, stdout, stderr }));
-      });
+      const run = await runCli([
+        "ask",
+        "--repo",
+        fx.root,
+        "--question",
+        "how is the refund computed?",
+        "--base-url",
+        server.baseUrl,
+        "--model",
+        "ok",
+        "--budget",
+        "400",
+      ]);
       assert.equal(run.status, 0, run.stderr);
       assert.equal(
         run.stdout,
@@ -251,3 +234,18 @@ test(
     assert.match(run("context", "--repo").stderr, /--repo needs a value <dir>/);
   },
 );
+
+/** Runs the bundled CLI asynchronously (the test server answers in this process, so spawnSync would deadlock). */
+function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d));
+    child.stderr.on("data", (d: Buffer) => (stderr += d));
+    child.on("close", (status: number | null) => resolve({ status, stdout, stderr }));
+  });
+}
