@@ -16,6 +16,7 @@ import {
 import { Settings, StorageKeys } from "./ids";
 import type { LocalModelService } from "./local-model-service";
 import type { IndexService } from "./index-service";
+import { UNTRUSTED_MESSAGE } from "./lm-tools";
 
 interface Stored {
   turns: TurnDto[];
@@ -23,9 +24,6 @@ interface Stored {
 }
 
 const MAX_STORED_TURNS = 50;
-
-const UNTRUSTED =
-  "This workspace is in Restricted Mode: Threadline indexes it but sends no code to a model until you trust it.";
 
 /** A preset's name for the header, or the URL's host for a custom endpoint. */
 function endpointLabel(baseUrl: string): string {
@@ -137,7 +135,7 @@ export class ChatController implements vscode.Disposable {
   }
 
   private blockedReason(baseUrl: string, model: string): string | undefined {
-    if (!vscode.workspace.isTrusted) return UNTRUSTED;
+    if (!vscode.workspace.isTrusted) return UNTRUSTED_MESSAGE;
     if (!baseUrl) return "Choose a model endpoint to start.";
     if (!model) return `Set threadline.chat.model to the model to use at ${baseUrl}.`;
     return undefined;
@@ -155,7 +153,7 @@ export class ChatController implements vscode.Disposable {
     this.turns.push(turn);
     this.post({ type: "chat/turnStarted", payload: { turn } });
     if (blocked) {
-      const code = blocked === UNTRUSTED ? "blocked_untrusted" : "blocked";
+      const code = blocked === UNTRUSTED_MESSAGE ? "blocked_untrusted" : "blocked";
       this.finish({ ...turn, pending: false, error: { code, message: blocked, actions: errorActions(code) } });
       return;
     }

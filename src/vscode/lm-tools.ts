@@ -5,8 +5,9 @@ import type { ContextEngine } from "../core/context/context-engine";
 import type { IndexService } from "./index-service";
 import { LmTools } from "./ids";
 
+/** Why nothing is sent from an untrusted workspace: one line, the same in the chat, @threadline and the tools. */
 export const UNTRUSTED_MESSAGE =
-  "This workspace is not trusted (Restricted Mode): Threadline sends no code from it to a model. Trust the workspace to use it.";
+  "This workspace is in Restricted Mode: Threadline indexes it but sends no code to a model until you trust it.";
 
 /**
  * The agent tools over the editor's index. One set of tools per context

@@ -124,7 +124,7 @@ test("in an untrusted workspace it says why in one line and offers to trust, sen
     const r = recorder();
     await state.handler!({ prompt: "anything", command: undefined, model }, { history: [] }, r.stream, token);
     assert.equal(sent.length, 0);
-    assert.match(r.markdown(), /not trusted \(Restricted Mode\)/);
+    assert.match(r.markdown(), /^This workspace is in Restricted Mode: Threadline indexes it but sends no code/);
     assert.deepEqual(r.parts.find((p) => p[0] === "button")![1], {
       command: "workbench.trust.manage",
       title: "Trust this workspace",

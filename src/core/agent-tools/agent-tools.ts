@@ -102,7 +102,7 @@ export class AgentTools {
       if (!Number.isInteger(args.line) || args.line < 1) return bad("line must be a positive integer (1-based)");
       file = normalizePath(args.path);
       line = args.line;
-      if (!retrieval.files.has(file)) return notFound(`${file} is not in the index${this.partialNote()}`);
+      if (!retrieval.files.has(file)) return notFound(`${file} is not in the index${this.whileIndexing(", ")}`);
       if (!name) {
         const unit = retrieval.unitAt(file, line);
         const u = unit === undefined ? undefined : retrieval.units[unit];
@@ -115,7 +115,7 @@ export class AgentTools {
       return bad(`"${name}" is not a symbol name (a function, method or class, optionally dotted)`);
     const focus = gatherCallPath(retrieval, { name, file, line });
     if (focus.length === 0)
-      return notFound(`found no definition or use of "${name}" in the index${this.partialNote()}`);
+      return notFound(`found no definition or use of "${name}" in the index${this.whileIndexing(", ")}`);
     // The query is the symbol itself: the words of a built-in instruction would only add noise.
     const pack = engine.build(name, { budget, focus });
     const steps = focus.map((f) => {
@@ -167,16 +167,16 @@ export class AgentTools {
       { path: args.path === undefined ? undefined : normalizePath(args.path), depth: args.depth, budget },
       engine.counter(),
     );
-    const note = this.partialNote();
+    const note = this.indexing();
     const where = args.path === undefined ? "" : ` under "${args.path}"`;
     if (!outline && note)
       return ok({
-        text: `Note: ${note.slice(2)}: no file${where} is indexed yet; ask again in a moment.\n`,
+        text: `Note: ${note}: no file${where} is indexed yet; ask again in a moment.\n`,
         data: { files: 0, omitted: 0, tokens: 0, ...this.progressData() },
       });
     if (!outline) return notFound(`no indexed file${where}`);
     return ok({
-      text: (note ? `Note: ${note.slice(2)}.\n` : "") + outline.text,
+      text: (note ? `Note: ${note}.\n` : "") + outline.text,
       data: { files: outline.files, omitted: outline.omitted, tokens: outline.tokens, ...this.progressData() },
     });
   }
@@ -189,9 +189,9 @@ export class AgentTools {
       lines: s.ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(","),
       ...(s.symbol ? { symbol: s.symbol } : {}),
     }));
-    const note = this.partialNote();
+    const note = this.indexing();
     const text =
-      (note ? `Note: ${note.slice(2)}; later answers will see more.\n` : "") +
+      (note ? `Note: ${note}; later answers will see more.\n` : "") +
       `${header}\n` +
       `packageId: ${packageId} (${pack.tokens}/${pack.budget} ${pack.encoding} tokens, ${pack.spans.length} spans). ` +
       `Cite as [S<n>] or [S<n>:<start>-<end>]; check the answer with threadline_check_citations.\n\n` +
@@ -202,12 +202,16 @@ export class AgentTools {
     };
   }
 
-  private partialNote(): string {
+  /** "still indexing (…)" while the first build runs; undefined once the index is complete. */
+  private indexing(): string | undefined {
     const p = this.workspace.progress();
-    if (!p) return "";
-    return p.total === 0
-      ? ", still indexing (finding files)"
-      : `, still indexing (${p.done} of ${p.total} files so far)`;
+    if (!p) return undefined;
+    return p.total === 0 ? "still indexing (finding files)" : `still indexing (${p.done} of ${p.total} files so far)`;
+  }
+
+  private whileIndexing(separator: string): string {
+    const note = this.indexing();
+    return note ? `${separator}${note}` : "";
   }
 
   private progressData(): Record<string, unknown> {

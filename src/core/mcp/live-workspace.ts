@@ -65,20 +65,6 @@ export class LiveWorkspace implements ToolWorkspace {
     return this.building;
   }
 
-  /** Resolves once every file event seen so far has reached the index. */
-  async settled(): Promise<void> {
-    await this.ready;
-    while (this.pending.size > 0 || this.timer) {
-      if (this.timer) {
-        clearTimeout(this.timer);
-        this.timer = undefined;
-        this.flush();
-      }
-      await this.updating;
-    }
-    await this.updating;
-  }
-
   private startWatching(): void {
     this.watcher = watch(this.root, {
       ignoreInitial: true,
