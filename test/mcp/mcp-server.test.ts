@@ -194,6 +194,8 @@ describe("threadline mcp over stdio", { skip }, () => {
   });
 
   test("a file edited on disk is in the next answer", async () => {
+    const rebuilds = () => stderr().match(/retrieval index rebuilt in \d+ ms/g)?.length ?? 0;
+    const before = rebuilds();
     fx.write(
       "app/pricing.py",
       "def price_of(cart):\n    return sum(item.price for item in cart.items)\n\n\ndef apply_tax(amount):\n    return amount * 1.07  # reduced rate\n",
@@ -207,6 +209,8 @@ describe("threadline mcp over stdio", { skip }, () => {
     });
     assert.ok(!text.includes("1.19"), "the old line is gone");
     assert.match(stderr(), /updated \d file/);
+    // The retrieval index is rebuilt as soon as the edit reaches the index, not on the next question.
+    await eventually(async () => (rebuilds() > before ? true : undefined));
   });
 });
 

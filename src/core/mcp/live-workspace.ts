@@ -35,6 +35,7 @@ export class LiveWorkspace implements ToolWorkspace {
   private timer: NodeJS.Timeout | undefined;
   private updating: Promise<void> = Promise.resolve();
   private readonly log: (message: string) => void;
+  private disposed = false;
 
   constructor(
     readonly root: string,
@@ -57,6 +58,7 @@ export class LiveWorkspace implements ToolWorkspace {
       );
       await this.index.save().catch((e: unknown) => this.log(`could not save the index cache: ${String(e)}`));
       if (this.pending.size > 0) this.schedule();
+      else this.prewarm();
       return stats;
     });
   }
@@ -98,6 +100,7 @@ export class LiveWorkspace implements ToolWorkspace {
         if (changed > 0) {
           this.log(`updated ${changed} file(s)`);
           await this.index.save().catch(() => undefined);
+          if (this.pending.size === 0) this.prewarm();
         }
       } catch (e) {
         this.log(`index update failed: ${String(e)}`);
@@ -105,7 +108,20 @@ export class LiveWorkspace implements ToolWorkspace {
     });
   }
 
+  /**
+   * Rebuilds the retrieval index right after the workspace index changed, so that a question
+   * asked a moment later does not pay for it. (It is still a whole rebuild: see ARCHITECTURE.)
+   */
+  private prewarm(): void {
+    setImmediate(() => {
+      if (this.disposed) return;
+      const ms = this.engine.prepare();
+      if (ms > 0) this.log(`retrieval index rebuilt in ${Math.round(ms)} ms`);
+    });
+  }
+
   async dispose(): Promise<void> {
+    this.disposed = true;
     clearTimeout(this.timer);
     await this.watcher?.close();
     await this.ready.catch(() => undefined);
