@@ -1,22 +1,20 @@
 import * as vscode from "vscode";
 import { answerWithHostModel, type HostModel } from "../core/chat/host-model-answer";
 import { inspectorModel } from "../core/chat/inspector-model";
-import { buildPrompt, type Prompt, type Turn } from "../core/chat/prompt";
+import { buildPrompt, explainInstruction, type Prompt, type Turn } from "../core/chat/prompt";
 import type { ContextEngine } from "../core/context/context-engine";
-import { gatherCallPath } from "../core/context/explain";
+import { SYMBOL_NAME, explainPackage } from "../core/context/explain";
 import type { ContextPackage } from "../core/context/types";
 import { ChatParticipants, Commands, Settings, Views } from "./ids";
 import type { IndexService } from "./index-service";
 import type { InspectorPanel } from "./inspector-panel";
-import { UNTRUSTED_MESSAGE } from "./lm-tools";
+import { UNTRUSTED_MESSAGE } from "./trust";
 
 interface LastAnswer {
   pack: ContextPackage;
   prompt?: Prompt;
   model?: string;
 }
-
-const SYMBOL = /[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*/;
 
 /**
  * `@threadline` in VS Code's Chat: answers with Threadline's context through the
@@ -135,19 +133,13 @@ function buildPackage(
   if (request.command === "explain") {
     const editor = vscode.window.activeTextEditor;
     const fromEditor = editor
-      ? editor.document.getText(editor.document.getWordRangeAtPosition(editor.selection.active, SYMBOL))
+      ? editor.document.getText(editor.document.getWordRangeAtPosition(editor.selection.active, SYMBOL_NAME))
       : "";
-    const name = SYMBOL.exec(prompt)?.[0] ?? fromEditor;
+    const name = SYMBOL_NAME.exec(prompt)?.[0] ?? fromEditor;
     if (!name) return "Name a symbol (`/explain checkout`) or put the cursor on one.";
-    engine.prepare();
-    const focus = gatherCallPath(engine.retrievalIndex!, { name });
-    if (focus.length === 0) return `Threadline found no definition or use of \`${name}\` in the index.`;
-    const pack = engine.build(prompt || name, { budget, focus });
-    const question =
-      `Explain step by step how \`${name}\` works across files: start from where it is called, then its definition, ` +
-      `then what it calls. Cite each step.` +
-      (prompt && prompt !== name ? ` ${prompt}` : "");
-    return { pack, question };
+    const found = explainPackage(engine, { name }, { budget, query: prompt || name });
+    if (!found) return `Threadline found no definition or use of \`${name}\` in the index.`;
+    return { pack: found.pack, question: explainInstruction(name) + (prompt && prompt !== name ? ` ${prompt}` : "") };
   }
   if (!prompt) return "Ask a question about this codebase, e.g. `@threadline how is tax applied at checkout?`";
   return { pack: engine.build(prompt, { budget }), question: prompt };

@@ -1,5 +1,6 @@
 import * as vscode from "vscode";
-import { gatherCallPath } from "../core/context/explain";
+import { explainInstruction } from "../core/chat/prompt";
+import { SYMBOL_NAME, explainPackage } from "../core/context/explain";
 import type { FocusLocation } from "../core/context/types";
 import type { WorkspaceIndex } from "../core/index/workspace-index";
 import type { ChatController } from "./chat-controller";
@@ -26,7 +27,7 @@ export async function explainAcrossFiles(
   }
   const doc = editor.document;
   const name = editor.selection.isEmpty
-    ? doc.getText(doc.getWordRangeAtPosition(editor.selection.active, /[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*/))
+    ? doc.getText(doc.getWordRangeAtPosition(editor.selection.active, SYMBOL_NAME))
     : doc.getText(editor.selection).trim();
   if (!name || !/^[A-Za-z_$][\w$.]*$/.test(name)) {
     void vscode.window.showInformationMessage(
@@ -36,21 +37,22 @@ export async function explainAcrossFiles(
   }
   const ready = await indexService.whenReady();
   if (!ready) return;
-  const retrieval = (ready.engine.prepare(), ready.engine.retrievalIndex!);
   const file = ready.index.toWorkspacePath(doc.uri.fsPath);
   const extra = await languageServerLocations(doc.uri, editor.selection.active, ready.index);
-  const focus = gatherCallPath(retrieval, { name, file, line: editor.selection.active.line + 1 }, extra);
-  if (focus.length === 0) {
+  const question = explainInstruction(name);
+  const budget = vscode.workspace.getConfiguration().get<number>(Settings.contextBudget, 8000);
+  // The instruction is still the query here (issue #18 is where that changes).
+  const found = explainPackage(
+    ready.engine,
+    { name, file, line: editor.selection.active.line + 1 },
+    { budget, query: question, extra },
+  );
+  if (!found) {
     void vscode.window.showInformationMessage(`Threadline: found no definition or use of "${name}" in the index.`);
     return;
   }
-  const question =
-    `Explain step by step how \`${name}\` works across files: start from where it is called, ` +
-    `then its definition, then what it calls. Cite each step.`;
-  const budget = vscode.workspace.getConfiguration().get<number>(Settings.contextBudget, 8000);
-  const pack = ready.engine.build(question, { budget, focus });
   await view.reveal();
-  await chat.ask(question, pack);
+  await chat.ask(question, found.pack);
 }
 
 /** Definitions, references, implementations and calls from the language server, if one answers in time. */

@@ -1,6 +1,6 @@
 import { citationsOf } from "../citations";
 import type { ContextEngine } from "../context/context-engine";
-import { gatherCallPath } from "../context/explain";
+import { SYMBOL_NAME, explainPackage } from "../context/explain";
 import type { ContextPackage, EditorFocus } from "../context/types";
 import { err, ok, type Result } from "../result";
 import { outlineOf } from "./outline";
@@ -111,13 +111,12 @@ export class AgentTools {
       }
     }
     if (!name) return bad("give symbol, or path and line");
-    if (!/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/.test(name))
+    if (!new RegExp(`^${SYMBOL_NAME.source}$`).test(name))
       return bad(`"${name}" is not a symbol name (a function, method or class, optionally dotted)`);
-    const focus = gatherCallPath(retrieval, { name, file, line });
-    if (focus.length === 0)
-      return notFound(`found no definition or use of "${name}" in the index${this.whileIndexing(", ")}`);
     // The query is the symbol itself: the words of a built-in instruction would only add noise.
-    const pack = engine.build(name, { budget, focus });
+    const found = explainPackage(engine, { name, file, line }, { budget });
+    if (!found) return notFound(`found no definition or use of "${name}" in the index${this.whileIndexing(", ")}`);
+    const { pack, focus } = found;
     const steps = focus.map((f) => {
       const u = retrieval.unitAt(f.file, f.line);
       const label = u === undefined ? "" : ` ${retrieval.units[u]!.name}`;

@@ -3,7 +3,7 @@ import type { ContextEngine } from "../context/context-engine";
 import type { ContextPackage, EditorFocus, LineScoringModel } from "../context/types";
 import { type EndpointConfig, type Sleep, streamChat } from "./client";
 import type { ChatError } from "./errors";
-import { buildPrompt, type Prompt, type Turn } from "./prompt";
+import { HISTORY_SHARE, buildPrompt, type Prompt, type Turn } from "./prompt";
 
 export interface AskRequest {
   question: string;
@@ -35,8 +35,6 @@ export interface AnswerRecord {
   notices: string[];
 }
 
-/** Share of the context budget that earlier turns may use. */
-const HISTORY_SHARE = 0.25;
 /** On "context length exceeded", the budget is cut to this share and the request tried once more. */
 const SHRINK = 0.6;
 

@@ -2,7 +2,7 @@ import { citationsOf, type Citation } from "../citations";
 import type { TokenCounter } from "../context/token-counter";
 import type { ContextPackage } from "../context/types";
 import type { ChatMessage } from "./client";
-import { buildPrompt, type Prompt, type Turn } from "./prompt";
+import { HISTORY_SHARE, buildPrompt, type Prompt, type Turn } from "./prompt";
 
 /** A model the host lends (VS Code's `request.model`): messages in, text fragments out. */
 export interface HostModel {
@@ -21,9 +21,6 @@ export interface HostAnswer {
   citations: Citation[];
   prompt: Prompt;
 }
-
-/** Share of the context budget that earlier turns may use, as in the sidebar. */
-const HISTORY_SHARE = 0.25;
 
 /**
  * Answers with a host's model from a package Threadline built: the same prompt

@@ -1,8 +1,12 @@
 import type { WorkspacePath } from "../index/types";
+import type { ContextEngine } from "./context-engine";
 import type { RetrievalIndex } from "./retrieval-index";
-import type { FocusLocation } from "./types";
+import type { ContextPackage, FocusLocation } from "./types";
 
 export type { FocusLocation } from "./types";
+
+/** A symbol name as Explain takes it: an identifier, optionally dotted (`Cart.total`). */
+export const SYMBOL_NAME = /[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*/;
 
 const MAX_CALLERS = 6;
 const MAX_CALLEES = 8;
@@ -89,4 +93,19 @@ export function gatherCallPath(
 function unitsAt(index: RetrievalIndex, loc: FocusLocation): number[] {
   const u = index.unitAt(loc.file, loc.line);
   return u === undefined ? [] : [u];
+}
+
+/**
+ * Explain Across Files as a package: the call path pinned first, within the budget. The query
+ * ranks what fills the rest; by default it is the symbol itself.
+ */
+export function explainPackage(
+  engine: ContextEngine,
+  target: ExplainTarget,
+  options: { budget: number; query?: string; extra?: readonly FocusLocation[] },
+): { pack: ContextPackage; focus: FocusLocation[] } | undefined {
+  engine.prepare();
+  const focus = gatherCallPath(engine.retrievalIndex!, target, options.extra);
+  if (focus.length === 0) return undefined;
+  return { focus, pack: engine.build(options.query ?? target.name, { budget: options.budget, focus }) };
 }
