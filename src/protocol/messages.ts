@@ -152,4 +152,4 @@ export const ENDPOINT_PRESETS: readonly EndpointPresetDto[] = [
 ];
 
 /** The preset that asks for any base URL. */
-export const CUSTOM_PRESET_ID = "custom";
+export const CUSTOM_PRESET: EndpointPresetDto = { id: "custom", label: "Custom URL…", baseUrl: "", needsKey: false };

@@ -6,7 +6,7 @@ import { listModels } from "../core/chat/models";
 import { citationDtos, errorActions, summarize, toTurnDto } from "../core/chat/turn-dto";
 import type { ContextPackage, EditorFocus } from "../core/context/types";
 import {
-  CUSTOM_PRESET_ID,
+  CUSTOM_PRESET,
   ENDPOINT_PRESETS,
   type ChatStateDto,
   type Envelope,
@@ -16,7 +16,7 @@ import {
 import { Settings, StorageKeys } from "./ids";
 import type { LocalModelService } from "./local-model-service";
 import type { IndexService } from "./index-service";
-import { UNTRUSTED_MESSAGE } from "./lm-tools";
+import { UNTRUSTED_MESSAGE } from "./trust";
 
 interface Stored {
   turns: TurnDto[];
@@ -126,18 +126,19 @@ export class ChatController implements vscode.Disposable {
       turns: this.turns,
       busy: this.busy,
       endpoint: { baseUrl, label: endpointLabel(baseUrl), model, hasKey },
-      presets: [...ENDPOINT_PRESETS, { id: CUSTOM_PRESET_ID, label: "Custom URL…", baseUrl: "", needsKey: false }],
+      presets: [...ENDPOINT_PRESETS, CUSTOM_PRESET],
     };
-    const blocked = this.blockedReason(baseUrl, model);
-    if (blocked) state.blocked = blocked;
+    const blocked = this.blocked(baseUrl, model);
+    if (blocked) state.blocked = blocked.message;
     if (!vscode.workspace.isTrusted) state.untrusted = true;
     return state;
   }
 
-  private blockedReason(baseUrl: string, model: string): string | undefined {
-    if (!vscode.workspace.isTrusted) return UNTRUSTED_MESSAGE;
-    if (!baseUrl) return "Choose a model endpoint to start.";
-    if (!model) return `Set threadline.chat.model to the model to use at ${baseUrl}.`;
+  /** Why the chat cannot be used now, as a code (which picks the buttons) and a message; undefined when it can. */
+  private blocked(baseUrl: string, model: string): { code: string; message: string } | undefined {
+    if (!vscode.workspace.isTrusted) return { code: "blocked_untrusted", message: UNTRUSTED_MESSAGE };
+    if (!baseUrl) return { code: "blocked", message: "Choose a model endpoint to start." };
+    if (!model) return { code: "blocked", message: `Set threadline.chat.model to the model to use at ${baseUrl}.` };
     return undefined;
   }
 
@@ -147,14 +148,13 @@ export class ChatController implements vscode.Disposable {
     const config = vscode.workspace.getConfiguration();
     const baseUrl = config.get<string>(Settings.baseUrl, "");
     const model = config.get<string>(Settings.model, "");
-    const blocked = this.blockedReason(baseUrl, model);
+    const blocked = this.blocked(baseUrl, model);
     const id = `t${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
     const turn: TurnDto = { id, question, answer: "", citations: [], notices: [], pending: true };
     this.turns.push(turn);
     this.post({ type: "chat/turnStarted", payload: { turn } });
     if (blocked) {
-      const code = blocked === UNTRUSTED_MESSAGE ? "blocked_untrusted" : "blocked";
-      this.finish({ ...turn, pending: false, error: { code, message: blocked, actions: errorActions(code) } });
+      this.finish({ ...turn, pending: false, error: { ...blocked, actions: errorActions(blocked.code) } });
       return;
     }
     const abort = new AbortController();
@@ -284,7 +284,12 @@ export class ChatController implements vscode.Disposable {
         id: p.id,
         picked: p.baseUrl === current,
       })),
-      { label: "Custom URL…", description: "any OpenAI-compatible endpoint", id: CUSTOM_PRESET_ID, picked: false },
+      {
+        label: CUSTOM_PRESET.label,
+        description: "any OpenAI-compatible endpoint",
+        id: CUSTOM_PRESET.id,
+        picked: false,
+      },
     ];
     const picked = await vscode.window.showQuickPick(items, {
       title: "Threadline: choose an endpoint",
@@ -297,7 +302,7 @@ export class ChatController implements vscode.Disposable {
     const config = vscode.workspace.getConfiguration();
     let baseUrl: string | undefined;
     let needsKey = false;
-    if (id === CUSTOM_PRESET_ID) {
+    if (id === CUSTOM_PRESET.id) {
       baseUrl = (
         await vscode.window.showInputBox({
           title: "Threadline: endpoint URL",

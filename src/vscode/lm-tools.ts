@@ -4,10 +4,7 @@ import { PackageStore } from "../core/agent-tools/package-store";
 import type { ContextEngine } from "../core/context/context-engine";
 import type { IndexService } from "./index-service";
 import { LmTools } from "./ids";
-
-/** Why nothing is sent from an untrusted workspace: one line, the same in the chat, @threadline and the tools. */
-export const UNTRUSTED_MESSAGE =
-  "This workspace is in Restricted Mode: Threadline indexes it but sends no code to a model until you trust it.";
+import { UNTRUSTED_MESSAGE } from "./trust";
 
 /**
  * The agent tools over the editor's index. One set of tools per context
@@ -37,6 +34,7 @@ interface ContextInput {
   question: string;
   budget?: number;
   focusFiles?: string[];
+  encoding?: string;
 }
 
 interface ExplainInput {
