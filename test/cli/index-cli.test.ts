@@ -121,13 +121,7 @@ test(
   "`threadline ask --format json` streams from the endpoint and returns checked citations",
   { skip: !fs.existsSync(cli) && "run `npm run build` first" },
   async () => {
-    const server = await startTestServer("It subtracts the fee [S1] and see [S7].");
-    const fx = writeFixture(`
-//- billing/refunds.py
-def compute_refund(order):
-    return order.total - restocking_fee(order)
-`);
-    try {
+    await withRefundAnswer(async (server, fx) => {
       const run = await runCli(
         [
           "ask",
@@ -161,10 +155,7 @@ def compute_refund(order):
       assert.equal(body.citations[0].file, "billing/refunds.py");
       assert.ok(body.context.tokens <= 400);
       assert.match(server.requests[0]!.messages.at(-1)!.content, /Question: how is the refund computed\?/);
-    } finally {
-      await server.close();
-      fx.cleanup();
-    }
+    });
   },
 );
 
@@ -172,13 +163,7 @@ test(
   "`threadline ask` text output lists each citation's path and lines, and marks the unverified ones",
   { skip: !fs.existsSync(cli) && "run `npm run build` first" },
   async () => {
-    const server = await startTestServer("It subtracts the fee [S1] and see [S7].");
-    const fx = writeFixture(`
-//- billing/refunds.py
-def compute_refund(order):
-    return order.total - restocking_fee(order)
-`);
-    try {
+    await withRefundAnswer(async (server, fx) => {
       const run = await runCli([
         "ask",
         "--repo",
@@ -199,10 +184,7 @@ def compute_refund(order):
           "  [S1]  billing/refunds.py:1-2 · compute_refund\n" +
           "  ⚠ [S7]  unverified: S7 was not in the context\n",
       );
-    } finally {
-      await server.close();
-      fx.cleanup();
-    }
+    });
   },
 );
 
@@ -248,4 +230,22 @@ function runCli(
     child.stderr.on("data", (d: Buffer) => (stderr += d));
     child.on("close", (status: number | null) => resolve({ status, stdout, stderr }));
   });
+}
+
+/** A one-function repository and a test endpoint that answers with one valid and one invalid citation. */
+async function withRefundAnswer(
+  run: (server: Awaited<ReturnType<typeof startTestServer>>, fx: ReturnType<typeof writeFixture>) => Promise<void>,
+): Promise<void> {
+  const server = await startTestServer("It subtracts the fee [S1] and see [S7].");
+  const fx = writeFixture(`
+//- billing/refunds.py
+def compute_refund(order):
+    return order.total - restocking_fee(order)
+`);
+  try {
+    await run(server, fx);
+  } finally {
+    await server.close();
+    fx.cleanup();
+  }
 }
