@@ -106,7 +106,7 @@ function buildBaseline(lines: Map<string, string[]>): BaselineIndex {
     }
     return c;
   });
-  return { index: Bm25Index.fromCounts(counts, vocab.size), files, vocab, lines };
+  return { index: Bm25Index.fromCounts(counts), files, vocab, lines };
 }
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);

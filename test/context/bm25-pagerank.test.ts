@@ -8,7 +8,7 @@ const docs = (...ds: Record<number, number>[]) =>
 
 test("BM25 matches the Okapi formula on a hand-computed case", () => {
   // Three documents; term 0 occurs in doc 0 (tf 2) only, term 1 in every document.
-  const index = Bm25Index.fromCounts(docs({ 0: 2, 1: 1 }, { 1: 3 }, { 1: 1, 2: 1 }), 3);
+  const index = Bm25Index.fromCounts(docs({ 0: 2, 1: 1 }, { 1: 3 }, { 1: 1, 2: 1 }));
   const idf0 = Math.log(1 + (3 - 1 + 0.5) / (1 + 0.5));
   const avg = (3 + 3 + 2) / 3;
   const expected = (idf0 * 2 * 2.2) / (2 + 1.2 * (1 - 0.75 + (0.75 * 3) / avg));
@@ -18,7 +18,7 @@ test("BM25 matches the Okapi formula on a hand-computed case", () => {
 });
 
 test("BM25 prefers rare terms and ranks ties by document id", () => {
-  const index = Bm25Index.fromCounts(docs({ 0: 1, 1: 1 }, { 1: 1 }, { 1: 1 }, { 0: 1 }), 2);
+  const index = Bm25Index.fromCounts(docs({ 0: 1, 1: 1 }, { 1: 1 }, { 1: 1 }, { 0: 1 }));
   const hits = index.search(
     new Map([
       [0, 1],

@@ -1,7 +1,11 @@
 /**
- * Okapi BM25 over a fixed set of documents, with term ids and flat postings
+ * Okapi BM25 over a changing set of documents, with term ids and flat postings
  * so that a 30 MB repository indexes in a second and answers a 200-word
- * question in milliseconds. Documents are given as term-id lists.
+ * question in milliseconds. Documents are added and removed one at a time;
+ * document frequencies, the document count and the total length stay exact,
+ * so scores never depend on the order of edits. A removed document leaves dead
+ * entries in the postings until they outnumber the live ones, when the
+ * postings are rewritten.
  */
 
 export interface Bm25Params {
@@ -19,54 +23,88 @@ export interface Bm25Hit {
 }
 
 export class Bm25Index {
-  private readonly docLength: Float64Array;
-  private readonly avgLength: number;
-  /** postings[term] = [doc0, tf0, doc1, tf1, …] */
-  private readonly postings: Uint32Array[];
+  /** Per document id: its terms as [term, tf, term, tf, …]; undefined once removed. */
+  private readonly docs: (Uint32Array | undefined)[] = [];
+  private readonly lengths: number[] = [];
+  /** postings[term] = [doc0, tf0, doc1, tf1, …], dead documents included. */
+  private postings: (number[] | undefined)[] = [];
+  private readonly dfs: number[] = [];
+  private live = 0;
+  private totalLength = 0;
+  private livePostings = 0;
+  private deadPostings = 0;
 
-  private constructor(
-    docLength: Float64Array,
-    postings: Uint32Array[],
-    private readonly params: Bm25Params,
-  ) {
-    this.docLength = docLength;
-    this.postings = postings;
-    let total = 0;
-    for (const l of docLength) total += l;
-    this.avgLength = docLength.length > 0 ? total / docLength.length : 0;
-  }
+  constructor(private readonly params: Bm25Params = DEFAULT_BM25) {}
 
   /** Builds from per-document term counts: `counts[doc]` maps term id → frequency. */
-  static fromCounts(counts: readonly Map<number, number>[], vocabulary: number, params = DEFAULT_BM25): Bm25Index {
-    const docLength = new Float64Array(counts.length);
-    const sizes = new Uint32Array(vocabulary);
-    counts.forEach((c, doc) => {
-      let len = 0;
-      for (const [term, tf] of c) {
-        sizes[term]! += 2;
-        len += tf;
-      }
-      docLength[doc] = len;
-    });
-    const postings = Array.from(sizes, (n) => new Uint32Array(n));
-    const fill = new Uint32Array(vocabulary);
-    counts.forEach((c, doc) => {
-      for (const [term, tf] of c) {
-        const list = postings[term]!;
-        list[fill[term]!++] = doc;
-        list[fill[term]!++] = tf;
-      }
-    });
-    return new Bm25Index(docLength, postings, params);
+  static fromCounts(counts: readonly ReadonlyMap<number, number>[], params = DEFAULT_BM25): Bm25Index {
+    const index = new Bm25Index(params);
+    for (const c of counts) index.add(c);
+    return index;
   }
 
+  /** Adds a document; returns its id (ids are never reused). */
+  add(counts: ReadonlyMap<number, number>): number {
+    const doc = this.docs.length;
+    const terms = new Uint32Array(counts.size * 2);
+    let k = 0;
+    let length = 0;
+    for (const [term, tf] of counts) {
+      terms[k++] = term;
+      terms[k++] = tf;
+      length += tf;
+      let list = this.postings[term];
+      if (!list) this.postings[term] = list = [];
+      list.push(doc, tf);
+      this.dfs[term] = (this.dfs[term] ?? 0) + 1;
+    }
+    this.docs.push(terms);
+    this.lengths.push(length);
+    this.live++;
+    this.totalLength += length;
+    this.livePostings += counts.size;
+    return doc;
+  }
+
+  remove(doc: number): void {
+    const terms = this.docs[doc];
+    if (!terms) return;
+    for (let k = 0; k < terms.length; k += 2) this.dfs[terms[k]!]!--;
+    this.docs[doc] = undefined;
+    this.live--;
+    this.totalLength -= this.lengths[doc]!;
+    this.livePostings -= terms.length / 2;
+    this.deadPostings += terms.length / 2;
+    if (this.deadPostings > 1024 && this.deadPostings > this.livePostings) this.compact();
+  }
+
+  private compact(): void {
+    const postings: (number[] | undefined)[] = [];
+    this.docs.forEach((terms, doc) => {
+      if (!terms) return;
+      for (let k = 0; k < terms.length; k += 2) {
+        const term = terms[k]!;
+        let list = postings[term];
+        if (!list) postings[term] = list = [];
+        list.push(doc, terms[k + 1]!);
+      }
+    });
+    this.postings = postings;
+    this.deadPostings = 0;
+  }
+
+  /** Live documents. */
   get size(): number {
-    return this.docLength.length;
+    return this.live;
+  }
+
+  has(doc: number): boolean {
+    return this.docs[doc] !== undefined;
   }
 
   /** Document frequency of a term. */
   df(term: number): number {
-    return (this.postings[term]?.length ?? 0) / 2;
+    return this.dfs[term] ?? 0;
   }
 
   idf(term: number): number {
@@ -75,20 +113,26 @@ export class Bm25Index {
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
-  /** Scores every document containing a query term; returns the best `limit`, best first, ties by doc id. */
-  search(query: ReadonlyMap<number, number>, limit: number): Bm25Hit[] {
+  /**
+   * Scores every document containing a query term; returns the best `limit`,
+   * best first. Ties go by `compare` (by doc id when none is given), which must
+   * be a total order for results not to depend on the order documents came in.
+   */
+  search(query: ReadonlyMap<number, number>, limit: number, compare?: (a: number, b: number) => number): Bm25Hit[] {
     const { k1, b } = this.params;
-    const scores = new Float64Array(this.size);
+    const avgLength = this.live > 0 ? this.totalLength / this.live : 0;
+    const scores = new Float64Array(this.docs.length);
     const matched = new Map<number, number[]>();
     for (const [term, qtf] of query) {
       const list = this.postings[term];
-      if (!list || list.length === 0) continue;
+      if (!list || this.df(term) === 0) continue;
       // Repeats in a long question count, but with saturation (BM25's k3 = 1).
       const idf = (this.idf(term) * 2 * qtf) / (1 + qtf);
       for (let i = 0; i < list.length; i += 2) {
         const doc = list[i]!;
+        if (this.docs[doc] === undefined) continue;
         const tf = list[i + 1]!;
-        const norm = tf + k1 * (1 - b + (b * this.docLength[doc]!) / this.avgLength);
+        const norm = tf + k1 * (1 - b + (b * this.lengths[doc]!) / avgLength);
         scores[doc]! += (idf * (tf * (k1 + 1))) / norm;
         const m = matched.get(doc);
         if (m) m.push(term);
@@ -97,7 +141,8 @@ export class Bm25Index {
     }
     const hits: Bm25Hit[] = [];
     for (const [doc, terms] of matched) hits.push({ doc, score: scores[doc]!, terms });
-    hits.sort((x, y) => y.score - x.score || x.doc - y.doc);
+    const tie = compare ?? ((x: number, y: number) => x - y);
+    hits.sort((x, y) => y.score - x.score || tie(x.doc, y.doc));
     return hits.slice(0, limit);
   }
 }

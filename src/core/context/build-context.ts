@@ -56,12 +56,14 @@ export function buildContext(
   const t1 = performance.now();
   const budget = Math.max(0, Math.floor(options.budget));
   const tokensOf = (r: RankedUnit, detail: Exclude<Detail, "pruned">) => {
-    const key = `${counter.encoding}:${r.unit}:${detail}`;
-    let n = index.tokenCosts.get(key);
+    const key = `${counter.encoding}:${detail}`;
+    let costs = index.tokenCosts.get(r.unit);
+    if (!costs) index.tokenCosts.set(r.unit, (costs = new Map()));
+    let n = costs.get(key);
     if (n === undefined) {
       const unit = index.units[r.unit]!;
       n = counter.count(renderSpan("S000", unit, detail, index.lines.get(unit.file)!)) + 1;
-      index.tokenCosts.set(key, n);
+      costs.set(key, n);
     }
     return n;
   };

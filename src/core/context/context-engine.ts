@@ -2,21 +2,30 @@ import { readIndexedText } from "../index/read-text";
 import type { WorkspaceIndex } from "../index/workspace-index";
 import { buildContext } from "./build-context";
 import { tableScorer } from "./line-scorer";
-import { RetrievalIndex } from "./retrieval-index";
+import { RetrievalIndex, type SyncStats } from "./retrieval-index";
 import { DEFAULT_ENCODING, TokenCounter, isEncoding } from "./token-counter";
 import type { ContextOptions, ContextPackage, LineScoringModel } from "./types";
 
 /** The model scores the lines of a lexical draft this much larger than the budget, then the final pack is chosen. */
 const DRAFT_FACTOR = 1.5;
 
+/** How the retrieval index has been kept current: built once, then synced file by file. */
+export interface EngineCounts {
+  builds: number;
+  syncs: number;
+  lastSync?: SyncStats;
+}
+
 /**
  * Keeps the retrieval index in step with a workspace index and builds
- * context packages from it. The retrieval index is rebuilt lazily, on the
- * first question after the workspace index changed.
+ * context packages from it. The retrieval index is built on the first
+ * question, then brought up to date on the first question after each change
+ * of the workspace index, by re-deriving only the files that changed.
  */
 export class ContextEngine {
   private retrieval: { version: number; index: RetrievalIndex } | undefined;
   private readonly counters = new Map<string, TokenCounter>();
+  readonly counts: EngineCounts = { builds: 0, syncs: 0 };
 
   constructor(private readonly index: WorkspaceIndex) {}
 
@@ -24,7 +33,14 @@ export class ContextEngine {
   prepare(): number {
     if (this.retrieval?.version === this.index.version) return 0;
     const t = performance.now();
-    this.retrieval = { version: this.index.version, index: RetrievalIndex.build(this.index, readIndexedText) };
+    if (this.retrieval) {
+      this.counts.lastSync = this.retrieval.index.sync(this.index, readIndexedText);
+      this.counts.syncs++;
+      this.retrieval.version = this.index.version;
+    } else {
+      this.retrieval = { version: this.index.version, index: RetrievalIndex.build(this.index, readIndexedText) };
+      this.counts.builds++;
+    }
     return performance.now() - t;
   }
 

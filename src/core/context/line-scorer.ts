@@ -14,7 +14,7 @@ export interface LineScorer {
  */
 export function lexicalScorer(index: RetrievalIndex, question: string): LineScorer {
   const weight = new Map<number, number>();
-  for (const term of index.vocabulary.query(question).keys()) weight.set(term, index.unitSearch.idf(term));
+  for (const term of index.query(question).keys()) weight.set(term, index.unitSearch.idf(term));
   const counts = new Map<number, number>();
   // Pruning asks for the same lines again as it halves a span, and the package's heat map asks once more.
   const memo = new Map<string, Map<number, number>>();

@@ -1,31 +1,42 @@
-/** A directed weighted graph in compressed sparse row form. */
+/**
+ * A directed weighted graph as adjacency arrays, one pair per node id. Node ids
+ * may have holes (units of deleted code); `order` lists the live nodes in the
+ * fixed order the walk visits them, so floating-point sums come out the same
+ * however the ids were assigned.
+ */
 export interface Graph {
+  /** One more than the largest node id. */
   nodes: number;
-  offsets: Uint32Array;
-  targets: Uint32Array;
-  weights: Float32Array;
+  order: ArrayLike<number>;
+  targets: readonly (Uint32Array | undefined)[];
+  /** Each node's out-weights, normalized to sum to 1. */
+  weights: readonly (Float32Array | undefined)[];
 }
 
-export function buildGraph(nodes: number, edges: Map<number, Map<number, number>>): Graph {
-  let count = 0;
-  for (const out of edges.values()) count += out.size;
-  const offsets = new Uint32Array(nodes + 1);
-  const targets = new Uint32Array(count);
-  const weights = new Float32Array(count);
+/** One node's out-edges as normalized arrays, in the map's order; undefined when it has none. */
+export function normalizedEdges(out: ReadonlyMap<number, number> | undefined): [Uint32Array, Float32Array] | undefined {
+  if (!out || out.size === 0) return undefined;
+  let total = 0;
+  for (const w of out.values()) total += w;
+  const targets = new Uint32Array(out.size);
+  const weights = new Float32Array(out.size);
   let k = 0;
-  for (let n = 0; n < nodes; n++) {
-    offsets[n] = k;
-    const out = edges.get(n);
-    if (!out) continue;
-    let total = 0;
-    for (const w of out.values()) total += w;
-    for (const [t, w] of out) {
-      targets[k] = t;
-      weights[k++] = w / total;
-    }
+  for (const [t, w] of out) {
+    targets[k] = t;
+    weights[k++] = w / total;
   }
-  offsets[nodes] = k;
-  return { nodes, offsets, targets, weights };
+  return [targets, weights];
+}
+
+export function buildGraph(nodes: number, edges: ReadonlyMap<number, ReadonlyMap<number, number>>): Graph {
+  const targets: (Uint32Array | undefined)[] = [];
+  const weights: (Float32Array | undefined)[] = [];
+  for (let n = 0; n < nodes; n++) {
+    const e = normalizedEdges(edges.get(n));
+    targets.push(e?.[0]);
+    weights.push(e?.[1]);
+  }
+  return { nodes, order: Array.from({ length: nodes }, (_, i) => i), targets, weights };
 }
 
 /**
@@ -45,20 +56,22 @@ export function personalizedPageRank(
   for (const v of seeds.values()) total += v;
   if (total <= 0) return new Float64Array(n);
   for (const [node, v] of seeds) personal[node] = v / total;
+  const { order, targets, weights } = graph;
   let rank = Float64Array.from(personal);
   for (let it = 0; it < iterations; it++) {
     const next = new Float64Array(n);
     let dangling = 0;
-    for (let u = 0; u < n; u++) {
+    for (let i = 0; i < order.length; i++) {
+      const u = order[i]!;
       const r = rank[u]!;
       if (r === 0) continue;
-      const from = graph.offsets[u]!;
-      const to = graph.offsets[u + 1]!;
-      if (from === to) {
+      const to = targets[u];
+      if (!to) {
         dangling += r;
         continue;
       }
-      for (let k = from; k < to; k++) next[graph.targets[k]!]! += damping * r * graph.weights[k]!;
+      const w = weights[u]!;
+      for (let k = 0; k < to.length; k++) next[to[k]!]! += damping * r * w[k]!;
     }
     const jump = 1 - damping + damping * dangling;
     for (let u = 0; u < n; u++) next[u]! += jump * personal[u]!;

@@ -98,8 +98,8 @@ export function rankUnits(
     for (const u of units) add(u, weight / Math.sqrt(units.length), reason);
   };
 
-  const query = index.vocabulary.query(question);
-  const bm25 = index.unitSearch.search(query, BM25_UNITS);
+  const query = index.query(question);
+  const bm25 = index.searchUnits(query, BM25_UNITS);
   const best = bm25[0]?.score ?? 0;
   for (const hit of bm25) {
     const s = hit.score / best;
@@ -109,10 +109,10 @@ export function rankUnits(
       .map((t) => index.vocabulary.terms[t]!);
     add(hit.doc, RankWeights.bm25 * s, { kind: "bm25", score: round(s), terms });
   }
-  const fileHits = index.fileSearch.search(query, BM25_FILES);
+  const fileHits = index.searchFiles(query, BM25_FILES);
   const bestFile = fileHits[0]?.score ?? 0;
   const fileScore = new Map<WorkspacePath, number>();
-  for (const hit of fileHits) fileScore.set(index.fileOrder[hit.doc]!, hit.score / bestFile);
+  for (const hit of fileHits) fileScore.set(hit.file, hit.score / bestFile);
 
   const mentions = parseQuestion(question);
   for (const id of mentions.identifiers) {
@@ -149,15 +149,16 @@ export function rankUnits(
   const rank = personalizedPageRank(index.graph, new Map(seeded.map(([u, e]) => [u, e.score])));
   let maxRank = 0;
   const seedSet = new Set(seeded.map(([u]) => u));
-  for (let u = 0; u < rank.length; u++) if (!seedSet.has(u)) maxRank = Math.max(maxRank, rank[u]!);
+  const order = index.unitOrder();
+  for (const u of order) if (!seedSet.has(u)) maxRank = Math.max(maxRank, rank[u]!);
   if (maxRank > 0) {
-    for (let u = 0; u < rank.length; u++) {
+    for (const u of order) {
       if (rank[u]! <= 0 || seedSet.has(u)) continue;
       const s = rank[u]! / maxRank;
       if (s >= 0.05) add(u, RankWeights.graph * s, { kind: "graph", score: round(s) });
     }
   }
-  const classHits = index.classSearch.search(query, BM25_CLASSES);
+  const classHits = index.searchClasses(query, BM25_CLASSES);
   const bestClass = classHits[0]?.score ?? 0;
   const classScore = new Map<number, number>();
   for (const hit of classHits) classScore.set(hit.doc, hit.score / bestClass);
@@ -177,7 +178,7 @@ export function rankUnits(
 
   return [...scores.entries()]
     .map(([unit, e]) => ({ unit, score: round(e.score), reasons: e.reasons }))
-    .sort((a, b) => b.score - a.score || compareUnits(index, a.unit, b.unit));
+    .sort((a, b) => b.score - a.score || index.compareUnits(a.unit, b.unit));
 }
 
 function addEditorSignals(
@@ -209,12 +210,6 @@ export function filesMatching(index: RetrievalIndex, mention: string): Workspace
   const out: WorkspacePath[] = [];
   for (const f of index.files.keys()) if (f === m || f.endsWith("/" + m) || m.endsWith("/" + f)) out.push(f);
   return out;
-}
-
-function compareUnits(index: RetrievalIndex, a: number, b: number): number {
-  const ua = index.units[a]!;
-  const ub = index.units[b]!;
-  return ua.file < ub.file ? -1 : ua.file > ub.file ? 1 : ua.start - ub.start;
 }
 
 const round = (x: number) => Math.round(x * 1e4) / 1e4;

@@ -1,6 +1,6 @@
 import type { IndexedFile, WorkspacePath } from "../index/types";
-import { Bm25Index } from "./bm25";
-import { buildGraph, personalizedPageRank, type Graph } from "./pagerank";
+import { Bm25Index, type Bm25Hit } from "./bm25";
+import { normalizedEdges, personalizedPageRank, type Graph } from "./pagerank";
 import type { Unit } from "./types";
 import { unitsOf } from "./units";
 import { Vocabulary } from "./vocabulary";
@@ -14,105 +14,187 @@ export type TextReader = (file: IndexedFile) => string | undefined;
 /** Names defined by many units (`__init__`, `get`) carry little information; past this they make no edges. */
 const MAX_DEFS_PER_EDGE_NAME = 30;
 
+/** What one `sync` changed. */
+export interface SyncStats {
+  added: number;
+  changed: number;
+  removed: number;
+  /** Files whose reference-graph edges were recomputed (the changed ones and those naming what they define). */
+  relinked: number;
+}
+
+/** Per file: its documents in the three searches and the definitions it contributed. */
+interface FileState {
+  fileDoc: number;
+  classDocs: number[];
+  /** Name → this file's units defining it, in symbol order. */
+  defs: Map<string, number[]>;
+}
+
 /**
- * Everything retrieval needs, derived once from an index snapshot: the units,
- * their lines, a BM25 index over units and one over files, definitions by name,
- * and the unit reference graph. Immutable; rebuild when the index changes.
+ * Everything retrieval needs, derived from an index snapshot: the units, their
+ * lines, BM25 over units, whole classes and whole files, definitions by name,
+ * the unit reference graph, and a verbatim phrase search.
+ *
+ * It is kept current one file at a time (`sync`): a changed file updates only
+ * its own units, postings, definitions and edges, plus the edges of files that
+ * name a definition it added or removed. A unit that survives an edit (same
+ * kind, name and occurrence) keeps its id, so other files' edges into it stay
+ * valid. Results never depend on ids or on the order of edits: every tie is
+ * broken by (path, line), every map a consumer iterates is kept in path order,
+ * and the graph walk visits units in that order, so a package built after any
+ * sequence of edits is the one a fresh build gives.
  */
 export class RetrievalIndex {
+  /** By unit id; ids of deleted units hold their last value and are never handed out again. */
   readonly units: Unit[] = [];
+  /** Path-ordered, like `files` and `unitsByFile`. */
   readonly lines = new Map<WorkspacePath, string[]>();
   readonly files = new Map<WorkspacePath, IndexedFile>();
   readonly unitsByFile = new Map<WorkspacePath, number[]>();
-  /** Simple and qualified names (as written) → units defining them. */
+  /** Simple and qualified names (as written) → units defining them, in (path, line) order. */
   readonly definitions = new Map<string, number[]>();
-  /** File paths in BM25 document order for `fileSearch`. */
-  readonly fileOrder: WorkspacePath[] = [];
   readonly vocabulary = new Vocabulary();
-  readonly unitSearch: Bm25Index;
-  readonly fileSearch: Bm25Index;
-  /** BM25 over whole classes (header and methods), and each unit's innermost class document (-1: none). */
-  readonly classSearch: Bm25Index;
-  readonly classOf: Int32Array;
-  readonly graph: Graph;
-  /** Exact token counts of rendered spans, per encoding, unit and detail: spans render the same every time. */
-  readonly tokenCosts = new Map<string, number>();
+  /** Documents are unit versions: `docUnit` maps a hit back to its unit. */
+  readonly unitSearch = new Bm25Index();
+  readonly fileSearch = new Bm25Index();
+  /** BM25 over whole classes (header and methods); `classOf` is each unit's innermost class document (-1: none). */
+  readonly classSearch = new Bm25Index();
+  readonly classOf: number[] = [];
+  /** Exact token counts of rendered spans, per unit and (encoding, detail): spans render the same every time. */
+  readonly tokenCosts = new Map<number, Map<string, number>>();
 
-  private constructor(snapshot: IndexSnapshot, read: TextReader) {
-    const unitCounts: Map<number, number>[] = [];
-    const fileCounts: Map<number, number>[] = [];
-    const classCounts: Map<number, number>[] = [];
-    const classOf: number[] = [];
-    const sorted = [...snapshot.files()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    for (const file of sorted) {
-      const text = read(file);
-      if (text === undefined) continue;
-      const lines = text.split("\n");
-      this.lines.set(file.path, lines);
-      this.files.set(file.path, file);
-      const ids: number[] = [];
-      const pathCounts = new Map<number, number>();
-      this.vocabulary.count(file.path.replace(/[/.-]/g, " "), pathCounts);
-      const whole = new Map(pathCounts);
-      for (const unit of unitsOf(file)) {
-        // Blank runs join the unit before them, so the gap after a function (where code is often
-        // inserted) is shown with it; a leading blank run is dropped.
-        if (isBlank(lines, unit.start, unit.end)) {
-          const previous = this.units[this.units.length - 1];
-          if (ids.length > 0 && previous && previous.end === unit.start - 1) previous.end = unit.end;
-          continue;
-        }
-        const id = this.units.length;
-        this.units.push(unit);
-        ids.push(id);
-        // A unit is its lines, its name (twice: names are the strongest words) and its file's path.
-        const counts = new Map(pathCounts);
-        if (unit.name !== "<module>") this.vocabulary.count(unit.name, counts, 2);
-        const body = new Map<number, number>();
-        for (let l = unit.start; l <= unit.end; l++) this.vocabulary.count(lines[l - 1] ?? "", body);
-        for (const [t, n] of body) {
-          counts.set(t, (counts.get(t) ?? 0) + n);
-          whole.set(t, (whole.get(t) ?? 0) + n);
-        }
-        unitCounts.push(counts);
-      }
-      this.unitsByFile.set(file.path, ids);
-      // Classes as documents: a class about the question lifts its methods, as a file lifts its units.
-      for (const id of ids) classOf[id] = -1;
-      const classes = file.symbols
-        .filter((c) => c.kind === "class" || c.kind === "interface")
-        .sort((a, b) => a.qualifiedName.length - b.qualifiedName.length);
-      for (const c of classes) {
-        const members = ids.filter((id) => {
-          const name = this.units[id]!.name;
-          return name === c.qualifiedName || name.startsWith(c.qualifiedName + ".");
-        });
-        if (members.length === 0) continue;
-        const doc = classCounts.length;
-        const counts = new Map<number, number>();
-        for (const id of members) {
-          classOf[id] = doc; // inner classes come later and overwrite: the innermost wins
-          for (const [t, n] of unitCounts[id]!) counts.set(t, (counts.get(t) ?? 0) + n);
-        }
-        classCounts.push(counts);
-      }
-      this.fileOrder.push(file.path);
-      fileCounts.push(whole);
-      for (const s of file.symbols) {
-        const unit = this.unitAt(file.path, s.start);
-        if (unit === undefined) continue;
-        addTo(this.definitions, s.name, unit);
-        if (s.qualifiedName !== s.name) addTo(this.definitions, s.qualifiedName, unit);
-      }
-    }
-    this.unitSearch = Bm25Index.fromCounts(unitCounts, this.vocabulary.size);
-    this.fileSearch = Bm25Index.fromCounts(fileCounts, this.vocabulary.size);
-    this.classSearch = Bm25Index.fromCounts(classCounts, this.vocabulary.size);
-    this.classOf = Int32Array.from(classOf);
-    this.graph = this.buildReferenceGraph();
+  private readonly unitDoc: number[] = [];
+  private readonly docUnit: number[] = [];
+  private readonly docFile: WorkspacePath[] = [];
+  /** Class document → (path, position among the file's classes), its place in a fresh build. */
+  private readonly classKey: [WorkspacePath, number][] = [];
+  private readonly state = new Map<WorkspacePath, FileState>();
+  private readonly outTargets: (Uint32Array | undefined)[] = [];
+  private readonly outWeights: (Float32Array | undefined)[] = [];
+  private order: Uint32Array | undefined;
+  private centralCache: { unit: number; score: number }[] | undefined;
+  private readonly lowered = new Map<WorkspacePath, string>();
+
+  static build(snapshot: IndexSnapshot, read: TextReader): RetrievalIndex {
+    const index = new RetrievalIndex();
+    index.sync(snapshot, read);
+    return index;
   }
 
-  private centralCache: { unit: number; score: number }[] | undefined;
+  /**
+   * Brings the index in line with `snapshot`: files that are new or whose
+   * content hash changed are read and re-derived, files that are gone are
+   * dropped. Unchanged files cost one map lookup.
+   */
+  sync(snapshot: IndexSnapshot, read: TextReader): SyncStats {
+    const stats: SyncStats = { added: 0, changed: 0, removed: 0, relinked: 0 };
+    const seen = new Set<WorkspacePath>();
+    const incoming: { file: IndexedFile; lines: string[] }[] = [];
+    for (const file of snapshot.files()) {
+      seen.add(file.path);
+      const known = this.files.get(file.path);
+      if (known && known.hash === file.hash && known.absPath === file.absPath) continue;
+      const text = read(file);
+      if (text === undefined) {
+        // Gone or no longer text since it was indexed: a fresh build would leave it out too.
+        seen.delete(file.path);
+        continue;
+      }
+      incoming.push({ file, lines: text.split("\n") });
+    }
+    const removed = [...this.files.keys()].filter((p) => !seen.has(p));
+    if (incoming.length === 0 && removed.length === 0) return stats;
+
+    const changedNames = new Set<string>();
+    const relink = new Set<WorkspacePath>();
+    let newPaths = removed.length > 0;
+    for (const p of removed) {
+      this.dropFile(p, changedNames);
+      stats.removed++;
+    }
+    incoming.sort((a, b) => compareStrings(a.file.path, b.file.path));
+    for (const { file, lines } of incoming) {
+      if (this.files.has(file.path)) stats.changed++;
+      else {
+        stats.added++;
+        newPaths = true;
+      }
+      this.setFile(file, lines, changedNames);
+      relink.add(file.path);
+    }
+    if (newPaths) this.restoreOrder();
+    if (changedNames.size > 0 && relink.size < this.files.size) {
+      for (const [p, f] of this.files) {
+        if (relink.has(p)) continue;
+        for (const name of changedNames)
+          if (Object.hasOwn(f.refs, name)) {
+            relink.add(p);
+            break;
+          }
+      }
+    }
+    for (const p of relink) this.linkFile(p);
+    stats.relinked = relink.size;
+    this.order = undefined;
+    this.centralCache = undefined;
+    return stats;
+  }
+
+  /** Live units in (path, line) order. */
+  unitOrder(): Uint32Array {
+    if (!this.order) {
+      let n = 0;
+      for (const ids of this.unitsByFile.values()) n += ids.length;
+      const order = new Uint32Array(n);
+      let k = 0;
+      for (const ids of this.unitsByFile.values()) for (const id of ids) order[k++] = id;
+      this.order = order;
+    }
+    return this.order;
+  }
+
+  /** The unit reference graph over live units. */
+  get graph(): Graph {
+    return { nodes: this.units.length, order: this.unitOrder(), targets: this.outTargets, weights: this.outWeights };
+  }
+
+  /** Query terms that occur somewhere in the index now (terms of deleted text are not). */
+  query(text: string): Map<number, number> {
+    const out = this.vocabulary.query(text);
+    for (const t of out.keys()) if (this.unitSearch.df(t) === 0 && this.fileSearch.df(t) === 0) out.delete(t);
+    return out;
+  }
+
+  /** BM25 over units: hits name units. */
+  searchUnits(query: ReadonlyMap<number, number>, limit: number): Bm25Hit[] {
+    const hits = this.unitSearch.search(query, limit, (a, b) => this.compareUnits(this.docUnit[a]!, this.docUnit[b]!));
+    for (const h of hits) h.doc = this.docUnit[h.doc]!;
+    return hits;
+  }
+
+  /** BM25 over whole files. */
+  searchFiles(query: ReadonlyMap<number, number>, limit: number): { file: WorkspacePath; score: number }[] {
+    return this.fileSearch
+      .search(query, limit, (a, b) => compareStrings(this.docFile[a]!, this.docFile[b]!))
+      .map((h) => ({ file: this.docFile[h.doc]!, score: h.score }));
+  }
+
+  /** BM25 over whole classes: hits are class documents, as in `classOf`. */
+  searchClasses(query: ReadonlyMap<number, number>, limit: number): Bm25Hit[] {
+    return this.classSearch.search(query, limit, (a, b) => {
+      const [pa, ia] = this.classKey[a]!;
+      const [pb, ib] = this.classKey[b]!;
+      return compareStrings(pa, pb) || ia - ib;
+    });
+  }
+
+  /** The fixed order of units: by path, then line. */
+  compareUnits(a: number, b: number): number {
+    const ua = this.units[a]!;
+    const ub = this.units[b]!;
+    return compareStrings(ua.file, ub.file) || ua.start - ub.start;
+  }
 
   /**
    * The units the rest of the code leans on most (PageRank with no seeds
@@ -121,11 +203,11 @@ export class RetrievalIndex {
   central(limit: number): { unit: number; score: number }[] {
     if (!this.centralCache) {
       const all = new Map<number, number>();
-      for (let u = 0; u < this.units.length; u++) if (this.units[u]!.kind !== "block") all.set(u, 1);
+      for (const u of this.unitOrder()) if (this.units[u]!.kind !== "block") all.set(u, 1);
       const rank = personalizedPageRank(this.graph, all);
-      const top = [...rank.entries()]
-        .filter(([u]) => all.has(u))
-        .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      const top = [...all.keys()]
+        .map((u) => [u, rank[u]!] as const)
+        .sort((a, b) => b[1] - a[1] || this.compareUnits(a[0], b[0]))
         .slice(0, 100);
       const max = top[0]?.[1] ?? 1;
       this.centralCache = top.map(([unit, r]) => ({ unit, score: r / max }));
@@ -133,15 +215,13 @@ export class RetrievalIndex {
     return this.centralCache.slice(0, limit);
   }
 
-  static build(snapshot: IndexSnapshot, read: TextReader): RetrievalIndex {
-    return new RetrievalIndex(snapshot, read);
-  }
-
   /** Units with a line containing `text` verbatim (case-insensitively), at most `limit`. */
   unitsContaining(text: string, limit: number): number[] {
     const needle = text.toLowerCase();
     const out = new Set<number>();
-    for (const [file, lower] of this.lowerTexts()) {
+    for (const [file, lines] of this.lines) {
+      let lower = this.lowered.get(file);
+      if (lower === undefined) this.lowered.set(file, (lower = lines.join("\n").toLowerCase()));
       // One native search over the whole file; lines are found only for hits.
       for (let at = lower.indexOf(needle); at >= 0; at = lower.indexOf(needle, at + 1)) {
         const line = lineOfOffset(lower, at);
@@ -151,15 +231,6 @@ export class RetrievalIndex {
       }
     }
     return [...out];
-  }
-
-  private lowered: Map<WorkspacePath, string> | undefined;
-  private lowerTexts(): Map<WorkspacePath, string> {
-    if (!this.lowered) {
-      this.lowered = new Map();
-      for (const [file, lines] of this.lines) this.lowered.set(file, lines.join("\n").toLowerCase());
-    }
-    return this.lowered;
   }
 
   /** The unit covering a line, by binary search over the file's units. */
@@ -178,30 +249,194 @@ export class RetrievalIndex {
     return undefined;
   }
 
-  /**
-   * Edges from each unit to the units defining the names it references,
-   * weighted by how specific the name is: a name defined once says more than
-   * one defined in thirty places.
-   */
-  private buildReferenceGraph(): Graph {
-    const edges = new Map<number, Map<number, number>>();
-    for (const [path, file] of this.files) {
-      for (const name in file.refs) {
-        if (!Object.hasOwn(file.refs, name)) continue;
-        const defs = this.definitions.get(name);
-        if (!defs || defs.length > MAX_DEFS_PER_EDGE_NAME) continue;
-        const weight = 1 / defs.length;
-        for (const line of file.refs[name]!) {
-          const from = this.unitAt(path, line);
-          if (from === undefined) continue;
-          let out = edges.get(from);
-          if (!out) edges.set(from, (out = new Map()));
-          for (const to of defs) if (to !== from) out.set(to, (out.get(to) ?? 0) + weight);
-        }
+  /** (Re)derives one file: units (reusing the ids of those that survive), postings, classes, definitions. */
+  private setFile(file: IndexedFile, lines: string[], changedNames: Set<string>): void {
+    const path = file.path;
+    const previous = this.unitsByFile.get(path) ?? [];
+    const reusable = new Map<string, number[]>();
+    for (const id of previous) {
+      const key = unitKey(this.units[id]!);
+      const list = reusable.get(key);
+      if (list) list.push(id);
+      else reusable.set(key, [id]);
+    }
+    const old = this.state.get(path);
+    if (old) {
+      this.fileSearch.remove(old.fileDoc);
+      for (const d of old.classDocs) this.classSearch.remove(d);
+    }
+    for (const id of previous) {
+      this.unitSearch.remove(this.unitDoc[id]!);
+      this.tokenCosts.delete(id);
+    }
+    this.lowered.delete(path);
+
+    const ids: number[] = [];
+    const unitCounts = new Map<number, Map<number, number>>();
+    const pathCounts = new Map<number, number>();
+    this.vocabulary.count(path.replace(/[/.-]/g, " "), pathCounts);
+    const whole = new Map(pathCounts);
+    let last: Unit | undefined;
+    for (const unit of unitsOf(file)) {
+      // Blank runs join the unit before them, so the gap after a function (where code is often
+      // inserted) is shown with it; a leading blank run is dropped.
+      if (isBlank(lines, unit.start, unit.end)) {
+        if (last && last.end === unit.start - 1) last.end = unit.end;
+        continue;
+      }
+      const id = reusable.get(unitKey(unit))?.shift() ?? this.units.length;
+      this.units[id] = unit;
+      ids.push(id);
+      last = unit;
+      // A unit is its lines, its name (twice: names are the strongest words) and its file's path.
+      const counts = new Map(pathCounts);
+      if (unit.name !== "<module>") this.vocabulary.count(unit.name, counts, 2);
+      const body = new Map<number, number>();
+      for (let l = unit.start; l <= unit.end; l++) this.vocabulary.count(lines[l - 1] ?? "", body);
+      for (const [t, n] of body) {
+        counts.set(t, (counts.get(t) ?? 0) + n);
+        whole.set(t, (whole.get(t) ?? 0) + n);
+      }
+      unitCounts.set(id, counts);
+    }
+    // Postings take the counts after blank runs have joined (names and bodies are fixed by then).
+    ids.forEach((id) => {
+      const doc = this.unitSearch.add(unitCounts.get(id)!);
+      this.unitDoc[id] = doc;
+      this.docUnit[doc] = id;
+    });
+    for (const list of reusable.values()) for (const id of list) this.killUnit(id);
+    this.unitsByFile.set(path, ids);
+    this.files.set(path, file);
+    this.lines.set(path, lines);
+
+    // Classes as documents: a class about the question lifts its methods, as a file lifts its units.
+    for (const id of ids) this.classOf[id] = -1;
+    const classDocs: number[] = [];
+    const classes = file.symbols
+      .filter((c) => c.kind === "class" || c.kind === "interface")
+      .sort((a, b) => a.qualifiedName.length - b.qualifiedName.length);
+    for (const c of classes) {
+      const members = ids.filter((id) => {
+        const name = this.units[id]!.name;
+        return name === c.qualifiedName || name.startsWith(c.qualifiedName + ".");
+      });
+      if (members.length === 0) continue;
+      const counts = new Map<number, number>();
+      for (const id of members) for (const [t, n] of unitCounts.get(id)!) counts.set(t, (counts.get(t) ?? 0) + n);
+      const doc = this.classSearch.add(counts);
+      this.classKey[doc] = [path, classDocs.length];
+      classDocs.push(doc);
+      for (const id of members) this.classOf[id] = doc; // inner classes come later and overwrite: the innermost wins
+    }
+    const fileDoc = this.fileSearch.add(whole);
+    this.docFile[fileDoc] = path;
+
+    const defs = new Map<string, number[]>();
+    for (const s of file.symbols) {
+      const unit = this.unitAt(path, s.start);
+      if (unit === undefined) continue;
+      addTo(defs, s.name, unit);
+      if (s.qualifiedName !== s.name) addTo(defs, s.qualifiedName, unit);
+    }
+    const before = old?.defs ?? new Map<string, number[]>();
+    for (const name of new Set([...before.keys(), ...defs.keys()])) {
+      if (sameList(before.get(name), defs.get(name))) continue;
+      changedNames.add(name);
+      this.placeDefinitions(name, path, defs.get(name) ?? []);
+    }
+    this.state.set(path, { fileDoc, classDocs, defs });
+  }
+
+  private dropFile(path: WorkspacePath, changedNames: Set<string>): void {
+    const old = this.state.get(path);
+    if (old) {
+      this.fileSearch.remove(old.fileDoc);
+      for (const d of old.classDocs) this.classSearch.remove(d);
+      for (const name of old.defs.keys()) {
+        changedNames.add(name);
+        this.placeDefinitions(name, path, []);
       }
     }
-    return buildGraph(this.units.length, edges);
+    for (const id of this.unitsByFile.get(path) ?? []) {
+      this.unitSearch.remove(this.unitDoc[id]!);
+      this.killUnit(id);
+    }
+    this.state.delete(path);
+    this.unitsByFile.delete(path);
+    this.files.delete(path);
+    this.lines.delete(path);
+    this.lowered.delete(path);
   }
+
+  private killUnit(id: number): void {
+    this.tokenCosts.delete(id);
+    this.outTargets[id] = undefined;
+    this.outWeights[id] = undefined;
+    this.classOf[id] = -1;
+  }
+
+  /** Replaces `path`'s entries in the list for `name`, keeping the list in path order. */
+  private placeDefinitions(name: string, path: WorkspacePath, ids: readonly number[]): void {
+    const list = (this.definitions.get(name) ?? []).filter((u) => this.units[u]!.file !== path);
+    let at = 0;
+    while (at < list.length && this.units[list[at]!]!.file < path) at++;
+    list.splice(at, 0, ...ids);
+    if (list.length > 0) this.definitions.set(name, list);
+    else this.definitions.delete(name);
+  }
+
+  /**
+   * Edges from each of the file's units to the units defining the names it
+   * references, weighted by how specific the name is: a name defined once
+   * says more than one defined in thirty places.
+   */
+  private linkFile(path: WorkspacePath): void {
+    const file = this.files.get(path)!;
+    const edges = new Map<number, Map<number, number>>();
+    for (const name in file.refs) {
+      if (!Object.hasOwn(file.refs, name)) continue;
+      const defs = this.definitions.get(name);
+      if (!defs || defs.length > MAX_DEFS_PER_EDGE_NAME) continue;
+      const weight = 1 / defs.length;
+      for (const line of file.refs[name]!) {
+        const from = this.unitAt(path, line);
+        if (from === undefined) continue;
+        let out = edges.get(from);
+        if (!out) edges.set(from, (out = new Map()));
+        for (const to of defs) if (to !== from) out.set(to, (out.get(to) ?? 0) + weight);
+      }
+    }
+    for (const id of this.unitsByFile.get(path) ?? []) {
+      const e = normalizedEdges(edges.get(id));
+      this.outTargets[id] = e?.[0];
+      this.outWeights[id] = e?.[1];
+    }
+  }
+
+  /** Re-inserts the path-keyed maps in path order (a new path would otherwise sit at the end). */
+  private restoreOrder(): void {
+    const paths = [...this.files.keys()].sort(compareStrings);
+    for (const map of [this.files, this.lines, this.unitsByFile] as Map<WorkspacePath, unknown>[]) {
+      const entries = paths.map((p) => [p, map.get(p)] as const);
+      map.clear();
+      for (const [p, v] of entries) map.set(p, v);
+    }
+  }
+}
+
+/** What identifies a unit across edits of its file: kind and name (occurrences are matched in order). */
+function unitKey(unit: Unit): string {
+  return `${unit.kind}\u0000${unit.name}`;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sameList(a: readonly number[] | undefined, b: readonly number[] | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function addTo(map: Map<string, number[]>, key: string, id: number): void {
