@@ -7,6 +7,7 @@ import Module from "node:module";
  * succeed silently.
  */
 export class Uri {
+  readonly scheme = "file";
   private constructor(readonly fsPath: string) {}
   static file(p: string): Uri {
     return new Uri(p);
@@ -61,8 +62,29 @@ export class Disposable {
   }
 }
 
+/** A file watcher whose events the test fires. */
+export class FakeWatcher {
+  readonly listeners = { create: [] as ((u: Uri) => void)[], change: [] as ((u: Uri) => void)[], delete: [] as ((u: Uri) => void)[] };
+  onDidCreate = (f: (u: Uri) => void) => this.listen("create", f);
+  onDidChange = (f: (u: Uri) => void) => this.listen("change", f);
+  onDidDelete = (f: (u: Uri) => void) => this.listen("delete", f);
+  fire(kind: "create" | "change" | "delete", uri: Uri): void {
+    for (const f of this.listeners[kind]) f(uri);
+  }
+  dispose(): void {}
+  private listen(kind: "create" | "change" | "delete", f: (u: Uri) => void) {
+    this.listeners[kind].push(f);
+    return new Disposable(() => this.listeners[kind].splice(this.listeners[kind].indexOf(f), 1));
+  }
+}
+
+const none = () => new Disposable(() => undefined);
+
 export const state = {
   trusted: true,
+  watchers: [] as FakeWatcher[],
+  workspaceFolders: undefined as undefined | { name: string; uri: Uri }[],
+  messages: [] as string[],
   handler: undefined as undefined | ((...args: unknown[]) => Promise<unknown>),
   commands: new Map<string, (...args: unknown[]) => unknown>(),
   config: new Map<string, unknown>(),
@@ -83,8 +105,29 @@ export const fakeVscode = {
       return state.trusted;
     },
     getConfiguration: () => ({ get: <T>(key: string, fallback: T): T => (state.config.get(key) as T) ?? fallback }),
+    get workspaceFolders() {
+      return state.workspaceFolders;
+    },
+    createFileSystemWatcher: () => {
+      const w = new FakeWatcher();
+      state.watchers.push(w);
+      return w;
+    },
+    onDidChangeWorkspaceFolders: none,
+    onDidChangeConfiguration: none,
   },
-  window: { activeTextEditor: undefined },
+  StatusBarAlignment: { Left: 1, Right: 2 },
+  ProgressLocation: { Notification: 15 },
+  window: {
+    activeTextEditor: undefined,
+    createStatusBarItem: () => ({ text: "", tooltip: "", show: () => undefined, hide: () => undefined, dispose: () => undefined }),
+    withProgress: <T>(_options: unknown, task: (progress: unknown, token: unknown) => Promise<T>) =>
+      task({ report: () => undefined }, { onCancellationRequested: none }),
+    showInformationMessage: async (m: string) => {
+      state.messages.push(m);
+      return undefined;
+    },
+  },
   chat: {
     createChatParticipant: (_id: string, handler: (...args: unknown[]) => Promise<unknown>) => {
       state.handler = handler;

@@ -1,0 +1,276 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { test } from "node:test";
+import fc from "fast-check";
+import { ContextEngine } from "../../src/core/context/context-engine";
+import type { ContextPackage } from "../../src/core/context/types";
+import { writeFixture } from "../helpers/fixture";
+import { indexFor } from "../helpers/index";
+
+/**
+ * The live retrieval index must give, after any sequence of edits, creates,
+ * deletes and renames, exactly the package a fresh build on the same files
+ * gives. fast-check generates the sequences and shrinks a failure to the
+ * shortest one.
+ */
+
+const BASE = `
+//- shop/orders.py
+from shop.money import round_cents
+
+
+class Order:
+    def __init__(self, total, category):
+        self.total = total
+        self.category = category
+
+    def refundable(self):
+        return self.total > 0
+
+
+def load_order(order_id):
+    return Order(order_id * 10, "books")
+//- shop/money.py
+def round_cents(value):
+    return round(value, 2)
+
+
+def add_tax(value, rate):
+    return round_cents(value * (1 + rate))
+//- shop/refunds.py
+from shop.money import round_cents
+from shop.orders import load_order
+
+
+def compute_refund(order_id, reason):
+    """Refund the order total minus the restocking fee."""
+    order = load_order(order_id)
+    fee = restocking_fee(order)
+    return round_cents(order.total - fee)
+
+
+def restocking_fee(order):
+    if order.category == "electronics":
+        return order.total * 0.15
+    return 0
+//- web/cart.ts
+import { roundCents } from "./money";
+
+export class Cart {
+  items: number[] = [];
+  add(price: number): void {
+    this.items.push(price);
+  }
+  total(): number {
+    return roundCents(this.items.reduce((a, b) => a + b, 0));
+  }
+}
+//- web/money.ts
+export function roundCents(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+//- README.md
+# Shop
+Refunds are computed from the order total minus a restocking fee.
+`;
+
+const QUESTIONS = [
+  "How are refunds computed? restocking fee",
+  "where is round_cents called",
+  "Cart total roundCents",
+  "what does load_order return",
+];
+
+const NAMES = ["round_cents", "load_order", "restocking_fee", "compute_refund", "refundable", "add_tax", "Order"];
+const WORDS = ["refund", "total", "fee", "order", "cents", "tax", "cart", "price", "electronics", "books"];
+
+type Op =
+  | { kind: "addFunction"; file: number; name: string; calls: string; word: string }
+  | { kind: "editLine"; file: number; at: number; word: string }
+  | { kind: "insertBlank"; file: number; at: number }
+  | { kind: "deleteLine"; file: number; at: number }
+  | { kind: "renameName"; file: number; from: string; to: string }
+  | { kind: "create"; dir: string; name: string; calls: string; word: string }
+  | { kind: "delete"; file: number }
+  | { kind: "move"; file: number; to: string };
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({
+    kind: fc.constant("addFunction" as const),
+    file: fc.nat(),
+    name: fc.constantFrom("helper", "compute_total", "Cart", "refund_policy", "apply"),
+    calls: fc.constantFrom(...NAMES),
+    word: fc.constantFrom(...WORDS),
+  }),
+  fc.record({ kind: fc.constant("editLine" as const), file: fc.nat(), at: fc.nat(), word: fc.constantFrom(...WORDS) }),
+  fc.record({ kind: fc.constant("insertBlank" as const), file: fc.nat(), at: fc.nat() }),
+  fc.record({ kind: fc.constant("deleteLine" as const), file: fc.nat(), at: fc.nat() }),
+  fc.record({
+    kind: fc.constant("renameName" as const),
+    file: fc.nat(),
+    from: fc.constantFrom(...NAMES),
+    to: fc.constantFrom("round_cents_v2", "fetch_order", "fee_for", "Order2"),
+  }),
+  fc.record({
+    kind: fc.constant("create" as const),
+    dir: fc.constantFrom("shop", "web", "shop/sub", "aaa"),
+    name: fc.constantFrom("extra", "policy", "zeta", "a_first"),
+    calls: fc.constantFrom(...NAMES),
+    word: fc.constantFrom(...WORDS),
+  }),
+  fc.record({ kind: fc.constant("delete" as const), file: fc.nat() }),
+  fc.record({ kind: fc.constant("move" as const), file: fc.nat(), to: fc.constantFrom("moved", "shop/old", "zz") }),
+);
+
+/** Applies one operation to the files on disk; returns the absolute paths it touched. */
+function apply(root: string, op: Op): string[] {
+  const files = listFiles(root);
+  const pick = (n: number) => files[n % files.length];
+  const lines = (rel: string) => fs.readFileSync(path.join(root, rel), "utf8").split("\n");
+  const write = (rel: string, body: string[]) => {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), body.join("\n"));
+    return path.join(root, rel);
+  };
+  switch (op.kind) {
+    case "addFunction": {
+      const rel = pick(op.file);
+      if (!rel) return [];
+      const body = rel.endsWith(".ts")
+        ? [`export function ${op.name}(x: number) {`, `  // ${op.word}`, `  return ${op.calls}(x);`, `}`]
+        : [`def ${op.name}(x):`, `    # ${op.word}`, `    return ${op.calls}(x)`];
+      return [write(rel, [...lines(rel), "", ...body, ""])];
+    }
+    case "editLine": {
+      const rel = pick(op.file);
+      if (!rel) return [];
+      const l = lines(rel);
+      const at = op.at % l.length;
+      l[at] = l[at] + ` # ${op.word}`;
+      return [write(rel, l)];
+    }
+    case "insertBlank": {
+      const rel = pick(op.file);
+      if (!rel) return [];
+      const l = lines(rel);
+      l.splice(op.at % (l.length + 1), 0, "");
+      return [write(rel, l)];
+    }
+    case "deleteLine": {
+      const rel = pick(op.file);
+      if (!rel) return [];
+      const l = lines(rel);
+      l.splice(op.at % l.length, 1);
+      return [write(rel, l)];
+    }
+    case "renameName": {
+      const rel = pick(op.file);
+      if (!rel) return [];
+      return [write(rel, lines(rel).map((s) => s.split(op.from).join(op.to)))];
+    }
+    case "create": {
+      const rel = `${op.dir}/${op.name}.py`;
+      return [write(rel, [`def ${op.name}_${op.word}(order):`, `    return ${op.calls}(order)  # ${op.word}`, ""])];
+    }
+    case "delete": {
+      const rel = pick(op.file);
+      if (!rel) return [];
+      fs.rmSync(path.join(root, rel));
+      return [path.join(root, rel)];
+    }
+    case "move": {
+      const rel = pick(op.file);
+      if (!rel) return [];
+      const to = `${op.to}/${path.basename(rel)}`;
+      if (to === rel || fs.existsSync(path.join(root, to))) return [];
+      fs.mkdirSync(path.dirname(path.join(root, to)), { recursive: true });
+      fs.renameSync(path.join(root, rel), path.join(root, to));
+      return [path.join(root, rel), path.join(root, to)];
+    }
+  }
+}
+
+function listFiles(root: string): string[] {
+  return (fs.readdirSync(root, { recursive: true }) as string[])
+    .map((p) => p.split(path.sep).join("/"))
+    .filter((p) => fs.statSync(path.join(root, p)).isFile())
+    .sort();
+}
+
+/** A package as a user sees it: everything but the timings. */
+function comparable(pack: ContextPackage): string {
+  return JSON.stringify({ ...pack, stats: { ...pack.stats, ms: {} } });
+}
+
+async function packagesOfFreshBuild(root: string, budget: number): Promise<string[]> {
+  const index = indexFor(root);
+  await index.build();
+  const engine = new ContextEngine(index);
+  try {
+    return QUESTIONS.map((q) => comparable(engine.build(q, { budget })));
+  } finally {
+    engine.dispose();
+    index.dispose();
+  }
+}
+
+test("after any sequence of edits, creates, deletes and renames, the live index gives a fresh build's packages", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.record({ op: opArb, askNow: fc.boolean() }), { minLength: 1, maxLength: 8 }),
+      fc.constantFrom(600, 2000),
+      async (steps, budget) => {
+        const fx = writeFixture(BASE);
+        const index = indexFor(fx.root);
+        await index.build();
+        const engine = new ContextEngine(index);
+        try {
+          engine.build(QUESTIONS[0]!, { budget });
+          for (const [i, step] of steps.entries()) {
+            await index.update(apply(fx.root, step.op));
+            // Some steps are asked about at once, others pile up into one sync.
+            if (!step.askNow && i < steps.length - 1) continue;
+            const live = QUESTIONS.map((q) => comparable(engine.build(q, { budget })));
+            assert.deepEqual(live, await packagesOfFreshBuild(fx.root, budget));
+          }
+          assert.equal(engine.counts.builds, 1, "the retrieval index was built once and then synced");
+        } finally {
+          engine.dispose();
+          index.dispose();
+          fx.cleanup();
+        }
+      },
+    ),
+    { numRuns: 30, seed: 20261201 },
+  );
+});
+
+test("a synced edit touches only the edited file and the files that name what it added or removed", async () => {
+  const fx = writeFixture(BASE);
+  const index = indexFor(fx.root);
+  await index.build();
+  const engine = new ContextEngine(index);
+  try {
+    engine.prepare();
+    // A body edit keeps every definition: only the file itself is relinked.
+    const money = path.join(fx.root, "shop/money.py");
+    fs.appendFileSync(money, "\n# rounding is half-even\n");
+    await index.update([money]);
+    engine.prepare();
+    assert.deepEqual(engine.counts.lastSync, { added: 0, changed: 1, removed: 0, relinked: 1 });
+    // Renaming round_cents changes a definition: refunds.py, which calls it, is relinked too.
+    fs.writeFileSync(money, fs.readFileSync(money, "utf8").replace("def round_cents", "def round_money"));
+    await index.update([money]);
+    engine.prepare();
+    assert.deepEqual(engine.counts.lastSync, { added: 0, changed: 1, removed: 0, relinked: 2 });
+    assert.equal(engine.counts.builds, 1);
+    assert.equal(engine.counts.syncs, 2);
+    const pack = engine.build("round_money", { budget: 2000 });
+    assert.ok(pack.spans.some((s) => s.symbol === "round_money"));
+  } finally {
+    engine.dispose();
+    index.dispose();
+    fx.cleanup();
+  }
+});
