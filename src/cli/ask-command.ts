@@ -4,6 +4,7 @@ import { ask } from "../core/chat/ask";
 import type { Citation } from "../core/citations";
 import type { ContextPackage } from "../core/context/types";
 import { ContextEngine } from "../core/context/context-engine";
+import { retrievalCacheFile } from "../core/context/retrieval-cache";
 import { createNodeIndex } from "../core/index/node/create";
 import { type CommandSpec, type ParsedArgs, UsageError, intFlag, stringFlag, synopsis } from "./args";
 
@@ -50,10 +51,12 @@ export async function runAsk(args: ParsedArgs, out: NodeJS.WritableStream): Prom
   // The key comes from the environment only: never a flag, so it stays out of shell history and process lists.
   const apiKey = process.env[keyVar];
 
-  const index = createNodeIndex([{ name: path.basename(path.resolve(repo)), path: repo }], {
-    cacheDir: stringFlag(args, "cache"),
+  const cacheDir = stringFlag(args, "cache");
+  const index = createNodeIndex([{ name: path.basename(path.resolve(repo)), path: repo }], { cacheDir });
+  const engine = new ContextEngine(index, {
+    cacheFile: cacheDir ? retrievalCacheFile(cacheDir, [repo]) : undefined,
+    log: (line) => process.stderr.write(`threadline: ${line}\n`),
   });
-  const engine = new ContextEngine(index);
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once("SIGINT", onSigint);
@@ -110,6 +113,10 @@ export async function runAsk(args: ParsedArgs, out: NodeJS.WritableStream): Prom
     }
     return 0;
   } finally {
+    // The next run restores the retrieval index instead of deriving it again.
+    await engine
+      .save()
+      .catch((e: unknown) => process.stderr.write(`threadline: could not save the retrieval cache: ${String(e)}\n`));
     process.off("SIGINT", onSigint);
     engine.dispose();
     index.dispose();

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ContextEngine } from "../core/context/context-engine";
+import { retrievalCacheFile } from "../core/context/retrieval-cache";
 import type { SpanOrder } from "../core/context/types";
 import { createNodeIndex } from "../core/index/node/create";
 import { type CommandSpec, type ParsedArgs, UsageError, intFlag, stringFlag, synopsis } from "./args";
@@ -47,10 +48,12 @@ export async function runContext(args: ParsedArgs, out: NodeJS.WritableStream): 
   const order = (stringFlag(args, "order") ?? "edges") as SpanOrder;
   if (!["edges", "score", "source"].includes(order)) throw new UsageError(`--order must be edges, score or source`);
 
-  const index = createNodeIndex([{ name: path.basename(path.resolve(repo)), path: repo }], {
-    cacheDir: stringFlag(args, "cache"),
+  const cacheDir = stringFlag(args, "cache");
+  const index = createNodeIndex([{ name: path.basename(path.resolve(repo)), path: repo }], { cacheDir });
+  const engine = new ContextEngine(index, {
+    cacheFile: cacheDir ? retrievalCacheFile(cacheDir, [repo]) : undefined,
+    log: (line) => process.stderr.write(`threadline: ${line}\n`),
   });
-  const engine = new ContextEngine(index);
   try {
     await index.build();
     await index.save();
@@ -87,6 +90,10 @@ export async function runContext(args: ParsedArgs, out: NodeJS.WritableStream): 
     );
     return 0;
   } finally {
+    // The next run restores the retrieval index instead of deriving it again.
+    await engine
+      .save()
+      .catch((e: unknown) => process.stderr.write(`threadline: could not save the retrieval cache: ${String(e)}\n`));
     engine.dispose();
     index.dispose();
   }

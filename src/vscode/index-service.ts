@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { ContextEngine } from "../core/context/context-engine";
+import { retrievalCacheFile } from "../core/context/retrieval-cache";
 import { createNodeIndex } from "../core/index/node/create";
 import type { IndexStats } from "../core/index/types";
 import { DEFAULT_MAX_FILE_BYTES, type WorkspaceIndex } from "../core/index/workspace-index";
@@ -107,7 +108,15 @@ export class IndexService implements vscode.Disposable {
             },
           );
           this.index = index;
-          this.engine = new ContextEngine(index);
+          this.engine = new ContextEngine(index, {
+            cacheFile: this.storage
+              ? retrievalCacheFile(
+                  path.join(this.storage.fsPath, "index"),
+                  folders.map((f) => f.uri.fsPath),
+                )
+              : undefined,
+            log: (line) => this.log.warn(line),
+          });
           return index.build(signal, { fresh }).then((stats) => ({ index, stats }));
         },
       );
@@ -152,7 +161,11 @@ export class IndexService implements vscode.Disposable {
     this.show({ state: "ready", done: stats.files, total: stats.files, files: stats.files, symbols: stats.symbols });
     this.prewarm();
     clearTimeout(this.saveTimer);
-    this.saveTimer = setTimeout(() => void index.save().catch(() => undefined), SAVE_DEBOUNCE_MS);
+    const engine = this.engine;
+    this.saveTimer = setTimeout(() => {
+      void index.save().catch(() => undefined);
+      void engine?.save().catch((e: unknown) => this.log.warn(`could not save the retrieval cache: ${String(e)}`));
+    }, SAVE_DEBOUNCE_MS);
   }
 
   /**
@@ -166,6 +179,8 @@ export class IndexService implements vscode.Disposable {
       if (engine !== this.engine || !engine) return;
       const ms = engine.prepare();
       if (ms === 0) return;
+      if (engine.counts.syncs === 0)
+        void engine.save().catch((e: unknown) => this.log.warn(`could not save the retrieval cache: ${String(e)}`));
       const sync = engine.counts.lastSync;
       this.log.debug(
         sync && engine.counts.syncs > 0

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
+import { serialize as v8serialize } from "node:v8";
 import fc from "fast-check";
 import { ContextEngine } from "../../src/core/context/context-engine";
 import type { ContextPackage } from "../../src/core/context/types";
@@ -167,7 +168,12 @@ function apply(root: string, op: Op): string[] {
     case "renameName": {
       const rel = pick(op.file);
       if (!rel) return [];
-      return [write(rel, lines(rel).map((s) => s.split(op.from).join(op.to)))];
+      return [
+        write(
+          rel,
+          lines(rel).map((s) => s.split(op.from).join(op.to)),
+        ),
+      ];
     }
     case "create": {
       const rel = `${op.dir}/${op.name}.py`;
@@ -271,6 +277,80 @@ test("a synced edit touches only the edited file and the files that name what it
   } finally {
     engine.dispose();
     index.dispose();
+    fx.cleanup();
+  }
+});
+
+test("a persisted retrieval index comes back after a restart, edits made meanwhile included, and gives a fresh build's packages", async () => {
+  const fx = writeFixture(BASE);
+  const cacheFile = path.join(fx.root, ".cache", "retrieval.bin");
+  try {
+    const first = indexFor(fx.root);
+    await first.build();
+    const engine = new ContextEngine(first, { cacheFile });
+    engine.prepare();
+    await engine.save();
+    engine.dispose();
+    first.dispose();
+    assert.ok(fs.existsSync(cacheFile));
+    // While "closed": one file edited, one deleted, one created.
+    fs.appendFileSync(
+      path.join(fx.root, "shop/money.py"),
+      "\n\ndef round_up(value):\n    return -round_cents(-value)\n",
+    );
+    fs.rmSync(path.join(fx.root, "web/money.ts"));
+    fs.writeFileSync(
+      path.join(fx.root, "shop/policy.py"),
+      "def refund_policy(order):\n    return restocking_fee(order)\n",
+    );
+    const second = indexFor(fx.root);
+    await second.build();
+    const restored = new ContextEngine(second, { cacheFile });
+    try {
+      const packs = QUESTIONS.map((q) => comparable(restored.build(q, { budget: 2000 })));
+      assert.deepEqual(
+        { ...restored.counts, lastSync: { ...restored.counts.lastSync!, relinked: 0 } },
+        { builds: 0, syncs: 0, restores: 1, lastSync: { added: 1, changed: 1, removed: 1, relinked: 0 } },
+      );
+      assert.deepEqual(packs, await packagesOfFreshBuild(fx.root, 2000));
+    } finally {
+      restored.dispose();
+      second.dispose();
+    }
+  } finally {
+    fx.cleanup();
+  }
+});
+
+test("a corrupt or foreign persisted retrieval index is rebuilt, never trusted, and the log says so", async () => {
+  const fx = writeFixture(BASE);
+  const cacheFile = path.join(fx.root, ".cache", "retrieval.bin");
+  try {
+    for (const [bytes, reason] of [
+      [Buffer.from("not a cache at all"), /corrupt or truncated/],
+      [v8serialize({ schema: 999 }), /schema 999/],
+    ] as const) {
+      fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+      fs.writeFileSync(cacheFile, bytes);
+      const index = indexFor(fx.root);
+      await index.build();
+      const lines: string[] = [];
+      const engine = new ContextEngine(index, { cacheFile, log: (l) => lines.push(l) });
+      try {
+        const pack = engine.build(QUESTIONS[0]!, { budget: 2000 });
+        assert.equal(engine.counts.builds, 1);
+        assert.equal(engine.counts.restores, 0);
+        assert.match(lines.join("\n"), reason);
+        assert.match(lines.join("\n"), /rebuilding it/);
+        assert.deepEqual(comparable(pack), (await packagesOfFreshBuild(fx.root, 2000))[0]);
+        await engine.save();
+        assert.notDeepEqual(fs.readFileSync(cacheFile), bytes, "the rebuilt index replaced the bad file");
+      } finally {
+        engine.dispose();
+        index.dispose();
+      }
+    }
+  } finally {
     fx.cleanup();
   }
 });

@@ -64,7 +64,11 @@ export class Disposable {
 
 /** A file watcher whose events the test fires. */
 export class FakeWatcher {
-  readonly listeners = { create: [] as ((u: Uri) => void)[], change: [] as ((u: Uri) => void)[], delete: [] as ((u: Uri) => void)[] };
+  readonly listeners = {
+    create: [] as ((u: Uri) => void)[],
+    change: [] as ((u: Uri) => void)[],
+    delete: [] as ((u: Uri) => void)[],
+  };
   onDidCreate = (f: (u: Uri) => void) => this.listen("create", f);
   onDidChange = (f: (u: Uri) => void) => this.listen("change", f);
   onDidDelete = (f: (u: Uri) => void) => this.listen("delete", f);
@@ -120,7 +124,13 @@ export const fakeVscode = {
   ProgressLocation: { Notification: 15 },
   window: {
     activeTextEditor: undefined,
-    createStatusBarItem: () => ({ text: "", tooltip: "", show: () => undefined, hide: () => undefined, dispose: () => undefined }),
+    createStatusBarItem: () => ({
+      text: "",
+      tooltip: "",
+      show: () => undefined,
+      hide: () => undefined,
+      dispose: () => undefined,
+    }),
     withProgress: <T>(_options: unknown, task: (progress: unknown, token: unknown) => Promise<T>) =>
       task({ report: () => undefined }, { onCancellationRequested: none }),
     showInformationMessage: async (m: string) => {

@@ -8,7 +8,13 @@ import { IndexService } from "../../src/vscode/index-service";
 import { SHOP } from "../helpers/context";
 import { writeFixture } from "../helpers/fixture";
 
-const log = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, show: () => undefined };
+const log = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  debug: () => undefined,
+  show: () => undefined,
+};
 
 async function until(what: string, ok: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;

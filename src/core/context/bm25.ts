@@ -22,13 +22,22 @@ export interface Bm25Hit {
   terms: number[];
 }
 
+export interface Bm25Dump {
+  /** Every document's [term, tf, …] pairs, one after another; `offsets[doc]` is where each starts. */
+  terms: Uint32Array;
+  offsets: Float64Array;
+  dead: Uint8Array;
+  lengths: Float64Array;
+  dfs: Uint32Array;
+}
+
 export class Bm25Index {
   /** Per document id: its terms as [term, tf, term, tf, …]; undefined once removed. */
-  private readonly docs: (Uint32Array | undefined)[] = [];
-  private readonly lengths: number[] = [];
-  /** postings[term] = [doc0, tf0, doc1, tf1, …], dead documents included. */
-  private postings: (number[] | undefined)[] = [];
-  private readonly dfs: number[] = [];
+  private docs: (Uint32Array | undefined)[] = [];
+  private lengths: number[] = [];
+  /** postings[term] = [doc0, tf0, doc1, tf1, …], dead documents included; typed once rewritten, plain while growing. */
+  private postings: (number[] | Uint32Array | undefined)[] = [];
+  private dfs: number[] = [];
   private live = 0;
   private totalLength = 0;
   private livePostings = 0;
@@ -54,7 +63,7 @@ export class Bm25Index {
       terms[k++] = tf;
       length += tf;
       let list = this.postings[term];
-      if (!list) this.postings[term] = list = [];
+      if (!Array.isArray(list)) this.postings[term] = list = list ? Array.from(list) : [];
       list.push(doc, tf);
       this.dfs[term] = (this.dfs[term] ?? 0) + 1;
     }
@@ -78,19 +87,60 @@ export class Bm25Index {
     if (this.deadPostings > 1024 && this.deadPostings > this.livePostings) this.compact();
   }
 
+  /** Rewrites the postings from the live documents, as typed arrays sized by a first counting pass. */
   private compact(): void {
-    const postings: (number[] | undefined)[] = [];
+    const sizes: number[] = new Array<number>(this.dfs.length).fill(0);
+    for (const terms of this.docs) if (terms) for (let k = 0; k < terms.length; k += 2) sizes[terms[k]!]! += 2;
+    const postings: (number[] | Uint32Array | undefined)[] = sizes.map((n) => (n > 0 ? new Uint32Array(n) : undefined));
+    const fill = new Uint32Array(sizes.length);
     this.docs.forEach((terms, doc) => {
       if (!terms) return;
       for (let k = 0; k < terms.length; k += 2) {
         const term = terms[k]!;
-        let list = postings[term];
-        if (!list) postings[term] = list = [];
-        list.push(doc, terms[k + 1]!);
+        const list = postings[term]!;
+        list[fill[term]!++] = doc;
+        list[fill[term]!++] = terms[k + 1]!;
       }
     });
     this.postings = postings;
     this.deadPostings = 0;
+  }
+
+  /** The index's state as a few flat arrays (postings are rebuilt from the documents on load). */
+  dump(): Bm25Dump {
+    let size = 0;
+    for (const d of this.docs) size += d?.length ?? 0;
+    const terms = new Uint32Array(size);
+    const offsets = new Float64Array(this.docs.length + 1);
+    const dead = new Uint8Array(this.docs.length);
+    let k = 0;
+    this.docs.forEach((d, doc) => {
+      offsets[doc] = k;
+      if (!d) dead[doc] = 1;
+      else {
+        terms.set(d, k);
+        k += d.length;
+      }
+    });
+    offsets[this.docs.length] = k;
+    return { terms, offsets, dead, lengths: Float64Array.from(this.lengths), dfs: Uint32Array.from(this.dfs) };
+  }
+
+  static load(dump: Bm25Dump, params = DEFAULT_BM25): Bm25Index {
+    const index = new Bm25Index(params);
+    const n = dump.lengths.length;
+    index.docs = new Array<Uint32Array | undefined>(n);
+    for (let doc = 0; doc < n; doc++) {
+      if (dump.dead[doc]) continue;
+      index.docs[doc] = dump.terms.subarray(dump.offsets[doc]!, dump.offsets[doc + 1]!);
+      index.live++;
+      index.totalLength += dump.lengths[doc]!;
+      index.livePostings += (dump.offsets[doc + 1]! - dump.offsets[doc]!) / 2;
+    }
+    index.lengths = Array.from(dump.lengths);
+    index.dfs = Array.from(dump.dfs);
+    index.compact();
+    return index;
   }
 
   /** Live documents. */

@@ -2,6 +2,8 @@ import { readIndexedText } from "../index/read-text";
 import type { WorkspaceIndex } from "../index/workspace-index";
 import { buildContext } from "./build-context";
 import { tableScorer } from "./line-scorer";
+import { errorMessage } from "../result";
+import { loadRetrieval, saveRetrieval } from "./retrieval-cache";
 import { RetrievalIndex, type SyncStats } from "./retrieval-index";
 import { DEFAULT_ENCODING, TokenCounter, isEncoding } from "./token-counter";
 import type { ContextOptions, ContextPackage, LineScoringModel } from "./types";
@@ -13,6 +15,8 @@ const DRAFT_FACTOR = 1.5;
 export interface EngineCounts {
   builds: number;
   syncs: number;
+  /** Times the index came back from the persisted cache instead of a build. */
+  restores: number;
   lastSync?: SyncStats;
 }
 
@@ -25,9 +29,18 @@ export interface EngineCounts {
 export class ContextEngine {
   private retrieval: { version: number; index: RetrievalIndex } | undefined;
   private readonly counters = new Map<string, TokenCounter>();
-  readonly counts: EngineCounts = { builds: 0, syncs: 0 };
+  readonly counts: EngineCounts = { builds: 0, syncs: 0, restores: 0 };
+  private savedVersion: number | undefined;
 
-  constructor(private readonly index: WorkspaceIndex) {}
+  /**
+   * `cacheFile` persists the retrieval index (see `retrieval-cache.ts`): the
+   * first question after a restart restores it; `save` writes it. `log` hears
+   * when a persisted index is rejected and rebuilt.
+   */
+  constructor(
+    private readonly index: WorkspaceIndex,
+    private readonly options: { cacheFile?: string; log?: (line: string) => void } = {},
+  ) {}
 
   /** Brings the retrieval index up to date; returns the milliseconds it took (0 when it was current). */
   prepare(): number {
@@ -38,10 +51,39 @@ export class ContextEngine {
       this.counts.syncs++;
       this.retrieval.version = this.index.version;
     } else {
-      this.retrieval = { version: this.index.version, index: RetrievalIndex.build(this.index, readIndexedText) };
-      this.counts.builds++;
+      this.retrieval = { version: this.index.version, index: this.restoreOrBuild() };
     }
     return performance.now() - t;
+  }
+
+  private restoreOrBuild(): RetrievalIndex {
+    const file = this.options.cacheFile;
+    const loaded = file ? loadRetrieval(file) : { kind: "missing" as const };
+    if (loaded.kind === "loaded") {
+      try {
+        const restored = RetrievalIndex.restore(loaded.dump, this.index, readIndexedText);
+        this.counts.restores++;
+        this.counts.lastSync = restored.lastSync;
+        if (restored.lastSync.added + restored.lastSync.changed + restored.lastSync.removed === 0)
+          this.savedVersion = this.index.version;
+        return restored;
+      } catch (e) {
+        this.options.log?.(`retrieval cache ${file} could not be restored (${errorMessage(e)}); rebuilding it`);
+      }
+    } else if (loaded.kind === "rejected") {
+      this.options.log?.(`retrieval cache ${file} rejected (${loaded.reason}); rebuilding it`);
+    }
+    this.counts.builds++;
+    return RetrievalIndex.build(this.index, readIndexedText);
+  }
+
+  /** Persists the retrieval index when it changed since the last save; a no-op without `cacheFile`. */
+  async save(): Promise<void> {
+    const file = this.options.cacheFile;
+    if (!file || !this.retrieval || this.savedVersion === this.retrieval.version) return;
+    const version = this.retrieval.version;
+    await saveRetrieval(file, this.retrieval.index.dump());
+    this.savedVersion = version;
   }
 
   build(question: string, options: ContextOptions): ContextPackage {

@@ -1,5 +1,5 @@
 import type { IndexedFile, WorkspacePath } from "../index/types";
-import { Bm25Index, type Bm25Hit } from "./bm25";
+import { Bm25Index, type Bm25Dump, type Bm25Hit } from "./bm25";
 import { normalizedEdges, personalizedPageRank, type Graph } from "./pagerank";
 import type { Unit } from "./types";
 import { unitsOf } from "./units";
@@ -21,6 +21,37 @@ export interface SyncStats {
   removed: number;
   /** Files whose reference-graph edges were recomputed (the changed ones and those naming what they define). */
   relinked: number;
+}
+
+/**
+ * Bump when what the index derives from a file changes (units, tokenizing,
+ * documents, edges): a persisted index of another version is rebuilt.
+ */
+export const RETRIEVAL_SCHEMA_VERSION = 1;
+
+/** The whole derived state as plain data, for `v8.serialize` (file text is re-read, not stored). */
+export interface RetrievalDump {
+  schema: number;
+  /** Path → [content hash, absolute path] of every file the state was derived from. */
+  files: Map<WorkspacePath, [string, string]>;
+  units: Unit[];
+  unitsByFile: Map<WorkspacePath, number[]>;
+  definitions: Map<string, number[]>;
+  terms: string[];
+  unitSearch: Bm25Dump;
+  fileSearch: Bm25Dump;
+  classSearch: Bm25Dump;
+  classOf: number[];
+  unitDoc: number[];
+  docUnit: number[];
+  docFile: WorkspacePath[];
+  classKey: [WorkspacePath, number][];
+  state: Map<WorkspacePath, FileState>;
+  /** Each unit's out-edges, packed: unit u's are at [edgeOffsets[u], edgeOffsets[u + 1]). */
+  edgeOffsets: Float64Array;
+  edgeTargets: Uint32Array;
+  edgeWeights: Float32Array;
+  tokenCosts: Map<number, Map<string, number>>;
 }
 
 /** Per file: its documents in the three searches and the definitions it contributed. */
@@ -47,34 +78,61 @@ interface FileState {
  */
 export class RetrievalIndex {
   /** By unit id; ids of deleted units hold their last value and are never handed out again. */
-  readonly units: Unit[] = [];
+  readonly units: Unit[];
   /** Path-ordered, like `files` and `unitsByFile`. */
   readonly lines = new Map<WorkspacePath, string[]>();
   readonly files = new Map<WorkspacePath, IndexedFile>();
   readonly unitsByFile = new Map<WorkspacePath, number[]>();
   /** Simple and qualified names (as written) → units defining them, in (path, line) order. */
-  readonly definitions = new Map<string, number[]>();
-  readonly vocabulary = new Vocabulary();
+  readonly definitions: Map<string, number[]>;
+  readonly vocabulary: Vocabulary;
   /** Documents are unit versions: `docUnit` maps a hit back to its unit. */
-  readonly unitSearch = new Bm25Index();
-  readonly fileSearch = new Bm25Index();
+  readonly unitSearch: Bm25Index;
+  readonly fileSearch: Bm25Index;
   /** BM25 over whole classes (header and methods); `classOf` is each unit's innermost class document (-1: none). */
-  readonly classSearch = new Bm25Index();
-  readonly classOf: number[] = [];
+  readonly classSearch: Bm25Index;
+  readonly classOf: number[];
   /** Exact token counts of rendered spans, per unit and (encoding, detail): spans render the same every time. */
-  readonly tokenCosts = new Map<number, Map<string, number>>();
+  readonly tokenCosts: Map<number, Map<string, number>>;
 
-  private readonly unitDoc: number[] = [];
-  private readonly docUnit: number[] = [];
-  private readonly docFile: WorkspacePath[] = [];
+  private readonly unitDoc: number[];
+  private readonly docUnit: number[];
+  private readonly docFile: WorkspacePath[];
   /** Class document → (path, position among the file's classes), its place in a fresh build. */
-  private readonly classKey: [WorkspacePath, number][] = [];
-  private readonly state = new Map<WorkspacePath, FileState>();
-  private readonly outTargets: (Uint32Array | undefined)[] = [];
-  private readonly outWeights: (Float32Array | undefined)[] = [];
+  private readonly classKey: [WorkspacePath, number][];
+  private readonly state: Map<WorkspacePath, FileState>;
+  private readonly outTargets: (Uint32Array | undefined)[];
+  private readonly outWeights: (Float32Array | undefined)[];
   private order: Uint32Array | undefined;
   private centralCache: { unit: number; score: number }[] | undefined;
   private readonly lowered = new Map<WorkspacePath, string>();
+
+  private constructor(dump?: RetrievalDump) {
+    this.units = dump?.units ?? [];
+    this.definitions = dump?.definitions ?? new Map();
+    this.vocabulary = dump ? Vocabulary.fromTerms(dump.terms) : new Vocabulary();
+    this.unitSearch = dump ? Bm25Index.load(dump.unitSearch) : new Bm25Index();
+    this.fileSearch = dump ? Bm25Index.load(dump.fileSearch) : new Bm25Index();
+    this.classSearch = dump ? Bm25Index.load(dump.classSearch) : new Bm25Index();
+    this.classOf = dump?.classOf ?? [];
+    this.tokenCosts = dump?.tokenCosts ?? new Map();
+    this.unitDoc = dump?.unitDoc ?? [];
+    this.docUnit = dump?.docUnit ?? [];
+    this.docFile = dump?.docFile ?? [];
+    this.classKey = dump?.classKey ?? [];
+    this.state = dump?.state ?? new Map();
+    this.outTargets = [];
+    this.outWeights = [];
+    if (dump) {
+      const { edgeOffsets: at, edgeTargets, edgeWeights } = dump;
+      for (let u = 0; u + 1 < at.length; u++) {
+        if (at[u] === at[u + 1]) continue;
+        this.outTargets[u] = edgeTargets.subarray(at[u]!, at[u + 1]!);
+        this.outWeights[u] = edgeWeights.subarray(at[u]!, at[u + 1]!);
+      }
+    }
+    for (const [p, ids] of dump?.unitsByFile ?? []) this.unitsByFile.set(p, ids);
+  }
 
   static build(snapshot: IndexSnapshot, read: TextReader): RetrievalIndex {
     const index = new RetrievalIndex();
@@ -83,12 +141,63 @@ export class RetrievalIndex {
   }
 
   /**
+   * A persisted index brought back and synced with `snapshot`: files whose
+   * hash still matches are only re-read (their text is not stored); the rest
+   * are re-derived, added or dropped as `sync` would. The result is the index
+   * a fresh build gives.
+   */
+  static restore(dump: RetrievalDump, snapshot: IndexSnapshot, read: TextReader): RetrievalIndex {
+    if (dump.schema !== RETRIEVAL_SCHEMA_VERSION)
+      throw new Error(`retrieval index schema ${String(dump.schema)} != ${RETRIEVAL_SCHEMA_VERSION}`);
+    const index = new RetrievalIndex(dump);
+    const current = new Map<WorkspacePath, IndexedFile>();
+    for (const f of snapshot.files()) current.set(f.path, f);
+    for (const [path, [hash, absPath]] of dump.files) {
+      const file = current.get(path);
+      const text = file && file.hash === hash && file.absPath === absPath ? read(file) : undefined;
+      // A file that changed since is kept as a stand-in with no hash, so the sync below re-derives or drops it.
+      index.files.set(path, text === undefined ? standIn(path) : file!);
+      index.lines.set(path, text === undefined ? [] : text.split("\n"));
+    }
+    index.sync(snapshot, read);
+    return index;
+  }
+
+  dump(): RetrievalDump {
+    const files = new Map<WorkspacePath, [string, string]>();
+    for (const [p, f] of this.files) files.set(p, [f.hash, f.absPath]);
+    return {
+      schema: RETRIEVAL_SCHEMA_VERSION,
+      files,
+      units: this.units,
+      unitsByFile: this.unitsByFile,
+      definitions: this.definitions,
+      terms: this.vocabulary.terms,
+      unitSearch: this.unitSearch.dump(),
+      fileSearch: this.fileSearch.dump(),
+      classSearch: this.classSearch.dump(),
+      classOf: this.classOf,
+      unitDoc: this.unitDoc,
+      docUnit: this.docUnit,
+      docFile: this.docFile,
+      classKey: this.classKey,
+      state: this.state,
+      ...this.packedEdges(),
+      tokenCosts: this.tokenCosts,
+    };
+  }
+
+  /**
    * Brings the index in line with `snapshot`: files that are new or whose
    * content hash changed are read and re-derived, files that are gone are
    * dropped. Unchanged files cost one map lookup.
    */
+  /** What the latest `sync` changed. */
+  lastSync: SyncStats = { added: 0, changed: 0, removed: 0, relinked: 0 };
+
   sync(snapshot: IndexSnapshot, read: TextReader): SyncStats {
     const stats: SyncStats = { added: 0, changed: 0, removed: 0, relinked: 0 };
+    this.lastSync = stats;
     const seen = new Set<WorkspacePath>();
     const incoming: { file: IndexedFile; lines: string[] }[] = [];
     for (const file of snapshot.files()) {
@@ -139,6 +248,26 @@ export class RetrievalIndex {
     this.order = undefined;
     this.centralCache = undefined;
     return stats;
+  }
+
+  private packedEdges(): Pick<RetrievalDump, "edgeOffsets" | "edgeTargets" | "edgeWeights"> {
+    const n = this.units.length;
+    let size = 0;
+    for (let u = 0; u < n; u++) size += this.outTargets[u]?.length ?? 0;
+    const edgeOffsets = new Float64Array(n + 1);
+    const edgeTargets = new Uint32Array(size);
+    const edgeWeights = new Float32Array(size);
+    let k = 0;
+    for (let u = 0; u < n; u++) {
+      edgeOffsets[u] = k;
+      const t = this.outTargets[u];
+      if (!t) continue;
+      edgeTargets.set(t, k);
+      edgeWeights.set(this.outWeights[u]!, k);
+      k += t.length;
+    }
+    edgeOffsets[n] = k;
+    return { edgeOffsets, edgeTargets, edgeWeights };
   }
 
   /** Live units in (path, line) order. */
@@ -423,6 +552,21 @@ export class RetrievalIndex {
       for (const [p, v] of entries) map.set(p, v);
     }
   }
+}
+
+function standIn(path: WorkspacePath): IndexedFile {
+  return {
+    path,
+    absPath: "",
+    hash: "",
+    size: 0,
+    lang: "text",
+    lines: 0,
+    symbols: [],
+    refs: {},
+    imports: [],
+    errors: [],
+  };
 }
 
 /** What identifies a unit across edits of its file: kind and name (occurrences are matched in order). */

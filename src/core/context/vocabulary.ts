@@ -9,6 +9,13 @@ export class Vocabulary {
   readonly terms: string[] = [];
   private readonly wordCache = new Map<string, number[]>();
 
+  /** A vocabulary whose ids are the positions of `terms` (a persisted one). */
+  static fromTerms(terms: readonly string[]): Vocabulary {
+    const v = new Vocabulary();
+    for (const t of terms) v.id(t);
+    return v;
+  }
+
   id(term: string): number {
     let id = this.ids.get(term);
     if (id === undefined) {

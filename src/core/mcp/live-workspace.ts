@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { watch, type FSWatcher } from "chokidar";
 import { ContextEngine } from "../context/context-engine";
+import { retrievalCacheFile } from "../context/retrieval-cache";
 import { createNodeIndex } from "../index/node/create";
 import type { IndexStats } from "../index/types";
 import type { WorkspaceIndex } from "../index/workspace-index";
@@ -48,7 +49,10 @@ export class LiveWorkspace implements ToolWorkspace {
         if (this.building) this.building = { done, total };
       },
     });
-    this.engine = new ContextEngine(this.index);
+    this.engine = new ContextEngine(this.index, {
+      cacheFile: options.cacheDir ? retrievalCacheFile(options.cacheDir, [root]) : undefined,
+      log: this.log,
+    });
     // Watch from the start, so edits made during the build are not lost; they are applied after it.
     if (options.watch) this.startWatching();
     this.ready = this.index.build().then(async (stats) => {
@@ -116,7 +120,12 @@ export class LiveWorkspace implements ToolWorkspace {
     setImmediate(() => {
       if (this.disposed) return;
       const ms = this.engine.prepare();
-      if (ms > 0) this.log(`retrieval index rebuilt in ${Math.round(ms)} ms`);
+      if (ms === 0) return;
+      const { restores, syncs } = this.engine.counts;
+      const how = syncs > 0 ? "synced" : restores > 0 ? "restored" : "built";
+      this.log(`retrieval index ${how} in ${Math.round(ms)} ms`);
+      if (builds + restores > 0)
+        void this.engine.save().catch((e: unknown) => this.log(`could not save the retrieval cache: ${String(e)}`));
     });
   }
 
@@ -125,6 +134,7 @@ export class LiveWorkspace implements ToolWorkspace {
     clearTimeout(this.timer);
     await this.watcher?.close();
     await this.ready.catch(() => undefined);
+    await this.engine.save().catch((e: unknown) => this.log(`could not save the retrieval cache: ${String(e)}`));
     await this.updating;
     this.engine.dispose();
     this.index.dispose();

@@ -1,0 +1,79 @@
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as v8 from "node:v8";
+import { errorMessage } from "../result";
+import { RETRIEVAL_SCHEMA_VERSION, type RetrievalDump } from "./retrieval-index";
+
+/**
+ * The persisted retrieval index: one binary file per workspace beside the
+ * index cache, so the first question after a reload restores what it needs
+ * instead of re-tokenizing every file. `v8.serialize` keeps typed arrays and
+ * maps as they are and reads tens of megabytes in a fraction of a second,
+ * where JSON would take seconds. Versioned and written atomically like the
+ * index cache; anything unexpected is reported and never trusted.
+ */
+
+export type RetrievalLoad =
+  { kind: "loaded"; dump: RetrievalDump } | { kind: "missing" } | { kind: "rejected"; reason: string };
+
+/** The cache file for a workspace of these folder roots. */
+export function retrievalCacheFile(cacheDir: string, roots: readonly string[]): string {
+  const key = createHash("sha1")
+    .update(roots.map((r) => path.resolve(r)).join("\0"))
+    .digest("hex")
+    .slice(0, 16);
+  return path.join(cacheDir, `retrieval-${key}.bin`);
+}
+
+export function loadRetrieval(file: string): RetrievalLoad {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === "ENOENT" ? { kind: "missing" } : { kind: "rejected", reason: errorMessage(e) };
+  }
+  let data: unknown;
+  try {
+    data = v8.deserialize(bytes);
+  } catch {
+    return { kind: "rejected", reason: "the file is corrupt or truncated" };
+  }
+  const problem = validate(data);
+  return problem ? { kind: "rejected", reason: problem } : { kind: "loaded", dump: data as RetrievalDump };
+}
+
+function validate(data: unknown): string | undefined {
+  if (typeof data !== "object" || data === null) return "the file does not hold an object";
+  const d = data as Partial<RetrievalDump>;
+  if (d.schema !== RETRIEVAL_SCHEMA_VERSION) return `schema ${String(d.schema)} != ${RETRIEVAL_SCHEMA_VERSION}`;
+  if (!(d.files instanceof Map) || !(d.unitsByFile instanceof Map) || !(d.state instanceof Map))
+    return "the file table is missing";
+  if (!Array.isArray(d.units) || !Array.isArray(d.terms)) return "units or terms are missing";
+  for (const s of [d.unitSearch, d.fileSearch, d.classSearch])
+    if (
+      !s ||
+      !(s.terms instanceof Uint32Array) ||
+      !(s.offsets instanceof Float64Array) ||
+      !(s.dfs instanceof Uint32Array)
+    )
+      return "a search index is missing";
+  if (d.unitsByFile.size !== d.files.size || d.state.size !== d.files.size) return "the file tables disagree";
+  for (const ids of d.unitsByFile.values())
+    for (const id of ids) if (!d.units[id] || d.unitDoc?.[id] === undefined) return `unit ${id} is missing`;
+  return undefined;
+}
+
+/** Writes to a temporary file and renames it, so a crash never leaves half a cache. */
+export async function saveRetrieval(file: string, dump: RetrievalDump): Promise<void> {
+  await fs.promises.mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await fs.promises.writeFile(tmp, v8.serialize(dump));
+    await fs.promises.rename(tmp, file);
+  } catch (e) {
+    await fs.promises.rm(tmp, { force: true });
+    throw e;
+  }
+}
