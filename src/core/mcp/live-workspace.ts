@@ -124,7 +124,8 @@ export class LiveWorkspace implements ToolWorkspace {
       const { restores, syncs } = this.engine.counts;
       const how = syncs > 0 ? "synced" : restores > 0 ? "restored" : "built";
       this.log(`retrieval index ${how} in ${Math.round(ms)} ms`);
-      if (builds + restores > 0)
+      // Saved once built; edits after that are saved when the server stops.
+      if (syncs === 0)
         void this.engine.save().catch((e: unknown) => this.log(`could not save the retrieval cache: ${String(e)}`));
     });
   }
