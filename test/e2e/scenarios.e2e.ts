@@ -511,6 +511,52 @@ function scenarios(
       },
     },
     {
+      name: "an edit saved in the editor is in the very next question's context (the retrieval index syncs on save)",
+      run: async () => {
+        const added = "LOYALTY_DISCOUNT_RATE = 0.97  # loyalty discount for returning customers";
+        await page.keyboard.press("F1");
+        await page.locator(".quick-input-widget input").fill("pricing.py");
+        await page.locator(".quick-input-list .monaco-list-row", { hasText: "pricing.py" }).first().click();
+        await page.locator(".tab.active", { hasText: "pricing.py" }).waitFor({ timeout: 10_000 });
+        await page.locator(".monaco-editor .view-lines").first().click();
+        await page.keyboard.press("Control+End");
+        await page.keyboard.press("Enter");
+        await page.keyboard.press("Home");
+        await page.keyboard.insertText(added);
+        await page.keyboard.press("Control+S");
+        await page.locator(".tab.active:not(.dirty)", { hasText: "pricing.py" }).waitFor({ timeout: 10_000 });
+        await page.waitForTimeout(1500); // the file watcher's event and the index's debounce
+        await runCommand(page, "Threadline: Focus on Chat View");
+        const chat = await webviewFrame(page, "vscode-textarea");
+        await askInChat(page, chat, "What is the loyalty discount rate for returning customers?");
+        await chat.locator(".turn .footer a.inspect").last().waitFor({ timeout: 30_000 });
+        await chat.locator(".turn .footer a.inspect").last().click();
+        const deadline = Date.now() + 15_000;
+        let found: Frame | undefined;
+        while (!found && Date.now() < deadline) {
+          for (const f of page.frames())
+            if (
+              (await f
+                .locator("h1")
+                .count()
+                .catch(() => 0)) > 0 &&
+              (await f.content().catch(() => "")).includes(added)
+            )
+              found = f;
+          if (!found) await page.waitForTimeout(250);
+        }
+        assert.ok(found, "the inspector of the next question shows the line just saved");
+        await found.locator(`text=${added}`).first().scrollIntoViewIfNeeded();
+        await shot(page, "18a-saved-edit-in-next-context");
+        // Put the file back as it was.
+        await page.locator(".tab", { hasText: "pricing.py" }).first().click();
+        await page.locator(".monaco-editor .view-lines").first().click();
+        await page.keyboard.press("Control+Z");
+        await page.keyboard.press("Control+Z");
+        await page.keyboard.press("Control+S");
+      },
+    },
+    {
       name: "Rebuild Index parses everything again and says so",
       run: async () => {
         await runCommand(page, "Threadline: Rebuild Index");
