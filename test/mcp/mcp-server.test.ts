@@ -194,7 +194,7 @@ describe("threadline mcp over stdio", { skip }, () => {
   });
 
   test("a file edited on disk is in the next answer", async () => {
-    const rebuilds = () => stderr().match(/retrieval index rebuilt in \d+ ms/g)?.length ?? 0;
+    const rebuilds = () => stderr().match(/retrieval index synced in \d+ ms/g)?.length ?? 0;
     const before = rebuilds();
     fx.write(
       "app/pricing.py",
@@ -209,7 +209,7 @@ describe("threadline mcp over stdio", { skip }, () => {
     });
     assert.ok(!text.includes("1.19"), "the old line is gone");
     assert.match(stderr(), /updated \d file/);
-    // The retrieval index is rebuilt as soon as the edit reaches the index, not on the next question.
+    // The retrieval index is synced as soon as the edit reaches the index, not on the next question.
     await eventually(async () => (rebuilds() > before ? true : undefined));
   });
 });
