@@ -47,7 +47,8 @@ export class ContextEngine {
     if (this.retrieval?.version === this.index.version) return 0;
     const t = performance.now();
     if (this.retrieval) {
-      this.counts.lastSync = this.retrieval.index.sync(this.index, readIndexedText);
+      const changed = this.index.changedSince(this.retrieval.version);
+      this.counts.lastSync = this.retrieval.index.sync(this.index, readIndexedText, changed);
       this.counts.syncs++;
       this.retrieval.version = this.index.version;
     } else {

@@ -8,6 +8,7 @@ import { Vocabulary } from "./vocabulary";
 /** What the retrieval index needs of a workspace index: its files, and their text. */
 export interface IndexSnapshot {
   files(): Iterable<IndexedFile>;
+  get(path: WorkspacePath): IndexedFile | undefined;
 }
 export type TextReader = (file: IndexedFile) => string | undefined;
 
@@ -195,24 +196,34 @@ export class RetrievalIndex {
   /** What the latest `sync` changed. */
   lastSync: SyncStats = { added: 0, changed: 0, removed: 0, relinked: 0 };
 
-  sync(snapshot: IndexSnapshot, read: TextReader): SyncStats {
+  /**
+   * `only`, when given, lists every path that may have changed (the index's
+   * change feed); otherwise the whole snapshot is compared.
+   */
+  sync(snapshot: IndexSnapshot, read: TextReader, only?: readonly WorkspacePath[]): SyncStats {
     const stats: SyncStats = { added: 0, changed: 0, removed: 0, relinked: 0 };
     this.lastSync = stats;
-    const seen = new Set<WorkspacePath>();
     const incoming: { file: IndexedFile; lines: string[] }[] = [];
-    for (const file of snapshot.files()) {
-      seen.add(file.path);
+    const removed: WorkspacePath[] = [];
+    const consider = (file: IndexedFile) => {
       const known = this.files.get(file.path);
-      if (known && known.hash === file.hash && known.absPath === file.absPath) continue;
+      if (known && known.hash === file.hash && known.absPath === file.absPath) return true;
       const text = read(file);
-      if (text === undefined) {
-        // Gone or no longer text since it was indexed: a fresh build would leave it out too.
-        seen.delete(file.path);
-        continue;
-      }
+      // Gone or no longer text since it was indexed: a fresh build would leave it out too.
+      if (text === undefined) return false;
       incoming.push({ file, lines: text.split("\n") });
+      return true;
+    };
+    if (only) {
+      for (const p of new Set(only)) {
+        const file = snapshot.get(p);
+        if ((!file || !consider(file)) && this.files.has(p)) removed.push(p);
+      }
+    } else {
+      const seen = new Set<WorkspacePath>();
+      for (const file of snapshot.files()) if (consider(file)) seen.add(file.path);
+      for (const p of this.files.keys()) if (!seen.has(p)) removed.push(p);
     }
-    const removed = [...this.files.keys()].filter((p) => !seen.has(p));
     if (incoming.length === 0 && removed.length === 0) return stats;
 
     const changedNames = new Set<string>();

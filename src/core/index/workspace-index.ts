@@ -59,6 +59,9 @@ export class WorkspaceIndex {
   private readonly problemList: IndexProblem[] = [];
   private lastBuildMs = 0;
   private versionCounter = 0;
+  /** Paths changed one at a time since `fullChangeAt` (a build), with the version each change made. */
+  private changeLog: [number, WorkspacePath][] = [];
+  private fullChangeAt = 0;
   private fromCacheCount = 0;
 
   constructor(
@@ -88,6 +91,7 @@ export class WorkspaceIndex {
     this.problemList.length = 0;
     this.fromCacheCount = 0;
     for (const state of this.folders) await this.buildFolder(state, signal, options.fresh);
+    this.markFullChange();
     this.lastBuildMs = performance.now() - started;
     return this.stats();
   }
@@ -179,6 +183,7 @@ export class WorkspaceIndex {
   private accept(state: FolderState, rel: string, abs: string, hash: string, size: number, outcome: CachedOutcome) {
     const wp = this.workspacePath(state, rel);
     this.versionCounter++;
+    this.logChange(wp);
     if ("skip" in outcome) {
       state.skipped[outcome.skip]++;
       this.byPath.delete(wp);
@@ -210,6 +215,8 @@ export class WorkspaceIndex {
     const prefix = this.workspacePath(state, "");
     for (const key of [...this.byPath.keys()]) if (key.startsWith(prefix)) this.byPath.delete(key);
     await this.buildFolder(state);
+    this.versionCounter++;
+    this.markFullChange();
   }
 
   private async updateOne(state: FolderState, abs: string): Promise<UpdateKind> {
@@ -219,6 +226,7 @@ export class WorkspaceIndex {
     const remove = (): UpdateKind => {
       if (!existed) return "skipped";
       this.versionCounter++;
+      this.logChange(wp);
       this.byPath.delete(wp);
       delete state.cache.files[rel];
       state.dirty = true;
@@ -258,6 +266,29 @@ export class WorkspaceIndex {
   }
 
   /** Bumped on every change, so derived data (the retrieval index) knows when it is stale. */
+  /**
+   * The paths changed since `version`, when every change since then was one
+   * file at a time; undefined when a build happened since (diff everything).
+   * Lets a consumer sync in time proportional to the change, not to the tree.
+   */
+  changedSince(version: number): WorkspacePath[] | undefined {
+    if (version < this.fullChangeAt) return undefined;
+    const out = new Set<WorkspacePath>();
+    for (let i = this.changeLog.length - 1; i >= 0 && this.changeLog[i]![0] > version; i--)
+      out.add(this.changeLog[i]![1]);
+    return [...out];
+  }
+
+  private logChange(wp: WorkspacePath): void {
+    this.changeLog.push([this.versionCounter, wp]);
+    if (this.changeLog.length > 50_000) this.markFullChange();
+  }
+
+  private markFullChange(): void {
+    this.changeLog = [];
+    this.fullChangeAt = this.versionCounter;
+  }
+
   get version(): number {
     return this.versionCounter;
   }
