@@ -6,6 +6,7 @@ import { serialize as v8serialize } from "node:v8";
 import fc from "fast-check";
 import { ContextEngine } from "../../src/core/context/context-engine";
 import type { ContextPackage } from "../../src/core/context/types";
+import { SHOP } from "../helpers/context";
 import { writeFixture } from "../helpers/fixture";
 import { indexFor } from "../helpers/index";
 
@@ -16,45 +17,8 @@ import { indexFor } from "../helpers/index";
  * shortest one.
  */
 
-const BASE = `
-//- shop/orders.py
-from shop.money import round_cents
-
-
-class Order:
-    def __init__(self, total, category):
-        self.total = total
-        self.category = category
-
-    def refundable(self):
-        return self.total > 0
-
-
-def load_order(order_id):
-    return Order(order_id * 10, "books")
-//- shop/money.py
-def round_cents(value):
-    return round(value, 2)
-
-
-def add_tax(value, rate):
-    return round_cents(value * (1 + rate))
-//- shop/refunds.py
-from shop.money import round_cents
-from shop.orders import load_order
-
-
-def compute_refund(order_id, reason):
-    """Refund the order total minus the restocking fee."""
-    order = load_order(order_id)
-    fee = restocking_fee(order)
-    return round_cents(order.total - fee)
-
-
-def restocking_fee(order):
-    if order.category == "electronics":
-        return order.total * 0.15
-    return 0
+/** The shop fixture plus a TypeScript cart with a definition of its own that another file calls. */
+const BASE = `${SHOP}
 //- web/cart.ts
 import { roundCents } from "./money";
 
@@ -71,9 +35,6 @@ export class Cart {
 export function roundCents(value: number): number {
   return Math.round(value * 100) / 100;
 }
-//- README.md
-# Shop
-Refunds are computed from the order total minus a restocking fee.
 `;
 
 const QUESTIONS = [
@@ -83,7 +44,7 @@ const QUESTIONS = [
   "what does load_order return",
 ];
 
-const NAMES = ["round_cents", "load_order", "restocking_fee", "compute_refund", "refundable", "add_tax", "Order"];
+const NAMES = ["round_cents", "load_order", "restocking_fee", "compute_refund", "format_money", "shipping_cost", "Order"];
 const WORDS = ["refund", "total", "fee", "order", "cents", "tax", "cart", "price", "electronics", "books"];
 
 type Op =
