@@ -44,7 +44,15 @@ const QUESTIONS = [
   "what does load_order return",
 ];
 
-const NAMES = ["round_cents", "load_order", "restocking_fee", "compute_refund", "format_money", "shipping_cost", "Order"];
+const NAMES = [
+  "round_cents",
+  "load_order",
+  "restocking_fee",
+  "compute_refund",
+  "format_money",
+  "shipping_cost",
+  "Order",
+];
 const WORDS = ["refund", "total", "fee", "order", "cents", "tax", "cart", "price", "electronics", "books"];
 
 type Op =
