@@ -190,16 +190,18 @@ async function packagesOfFreshBuild(root: string, budget: number): Promise<strin
   }
 }
 
-test("after any sequence of edits, creates, deletes and renames, the live index gives a fresh build's packages", async () => {
+test("after any sequence of edits, creates, deletes and renames, the live index (and the same index persisted and restored) gives a fresh build's packages", async () => {
   await fc.assert(
     fc.asyncProperty(
       fc.array(fc.record({ op: opArb, askNow: fc.boolean() }), { minLength: 1, maxLength: 8 }),
       fc.constantFrom(600, 2000),
-      async (steps, budget) => {
+      opArb,
+      async (steps, budget, whileClosed) => {
         const fx = writeFixture(BASE);
+        const cacheFile = path.join(fx.root, "..", `${path.basename(fx.root)}.retrieval.bin`);
         const index = indexFor(fx.root);
         await index.build();
-        const engine = new ContextEngine(index);
+        const engine = new ContextEngine(index, { cacheFile });
         try {
           engine.build(QUESTIONS[0]!, { budget });
           for (const [i, step] of steps.entries()) {
@@ -210,14 +212,29 @@ test("after any sequence of edits, creates, deletes and renames, the live index 
             assert.deepEqual(live, await packagesOfFreshBuild(fx.root, budget));
           }
           assert.equal(engine.counts.builds, 1, "the retrieval index was built once and then synced");
+          // Persisted, changed once more while "closed", restored: still a fresh build's packages.
+          await engine.save();
+          apply(fx.root, whileClosed);
+          const reopened = indexFor(fx.root);
+          await reopened.build();
+          const restored = new ContextEngine(reopened, { cacheFile });
+          try {
+            const packs = QUESTIONS.map((q) => comparable(restored.build(q, { budget })));
+            assert.equal(restored.counts.restores, 1);
+            assert.deepEqual(packs, await packagesOfFreshBuild(fx.root, budget));
+          } finally {
+            restored.dispose();
+            reopened.dispose();
+          }
         } finally {
           engine.dispose();
           index.dispose();
           fx.cleanup();
+          fs.rmSync(cacheFile, { force: true });
         }
       },
     ),
-    { numRuns: 30, seed: 20261201 },
+    { numRuns: 20, seed: 20261201 },
   );
 });
 

@@ -48,9 +48,8 @@ function validate(data: unknown): string | undefined {
   if (typeof data !== "object" || data === null) return "the file does not hold an object";
   const d = data as Partial<RetrievalDump>;
   if (d.schema !== RETRIEVAL_SCHEMA_VERSION) return `schema ${String(d.schema)} != ${RETRIEVAL_SCHEMA_VERSION}`;
-  if (!(d.files instanceof Map) || !(d.unitsByFile instanceof Map) || !(d.state instanceof Map))
-    return "the file table is missing";
-  if (!Array.isArray(d.units) || !Array.isArray(d.terms)) return "units or terms are missing";
+  for (const k of ["paths", "hashes", "absPaths", "terms", "definitionNames", "docFiles"] as const)
+    if (typeof d[k] !== "string") return `${k} is missing`;
   for (const s of [d.unitSearch, d.fileSearch, d.classSearch])
     if (
       !s ||
@@ -59,9 +58,14 @@ function validate(data: unknown): string | undefined {
       !(s.dfs instanceof Uint32Array)
     )
       return "a search index is missing";
-  if (d.unitsByFile.size !== d.files.size || d.state.size !== d.files.size) return "the file tables disagree";
-  for (const ids of d.unitsByFile.values())
-    for (const id of ids) if (!d.units[id] || d.unitDoc?.[id] === undefined) return `unit ${id} is missing`;
+  if (!d.units || !(d.units.start instanceof Uint32Array)) return "the units are missing";
+  const files = d.paths === "" ? 0 : d.paths!.split("\u0000").length;
+  if (!d.unitsByFile || d.unitsByFile.offsets.length !== files + 1 || d.fileDocs?.length !== files)
+    return "the file tables disagree";
+  const units = d.units.start.length;
+  for (const id of d.unitsByFile.items)
+    if (id >= units || id >= (d.unitDoc?.length ?? 0)) return `unit ${id} is missing`;
+  if (!(d.edgeOffsets instanceof Float64Array) || d.edgeOffsets.length !== units + 1) return "the graph is missing";
   return undefined;
 }
 

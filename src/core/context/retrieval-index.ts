@@ -3,6 +3,16 @@ import { Bm25Index, type Bm25Dump, type Bm25Hit } from "./bm25";
 import { normalizedEdges, personalizedPageRank, type Graph } from "./pagerank";
 import type { Unit } from "./types";
 import { unitsOf } from "./units";
+import {
+  type PackedLists,
+  type PackedUnits,
+  packLists,
+  packStrings,
+  packUnits,
+  unpackList,
+  unpackStrings,
+  unpackUnits,
+} from "./packing";
 import { Vocabulary } from "./vocabulary";
 
 /** What the retrieval index needs of a workspace index: its files, and their text. */
@@ -28,39 +38,51 @@ export interface SyncStats {
  * Bump when what the index derives from a file changes (units, tokenizing,
  * documents, edges): a persisted index of another version is rebuilt.
  */
-export const RETRIEVAL_SCHEMA_VERSION = 1;
+export const RETRIEVAL_SCHEMA_VERSION = 2;
 
-/** The whole derived state as plain data, for `v8.serialize` (file text is re-read, not stored). */
+/**
+ * The whole derived state as flat data for `v8.serialize` (see `packing.ts`);
+ * file text is re-read, not stored. Per-file tables are aligned with `paths`.
+ */
 export interface RetrievalDump {
   schema: number;
-  /** Path → [content hash, absolute path] of every file the state was derived from. */
-  files: Map<WorkspacePath, [string, string]>;
-  units: Unit[];
-  unitsByFile: Map<WorkspacePath, number[]>;
-  definitions: Map<string, number[]>;
-  terms: string[];
+  /** Every file the state was derived from, in path order, with its content hash and absolute path. */
+  paths: string;
+  hashes: string;
+  absPaths: string;
+  units: PackedUnits;
+  unitsByFile: PackedLists;
+  fileDocs: Uint32Array;
+  classDocs: PackedLists;
+  definitionNames: string;
+  definitions: PackedLists;
+  terms: string;
   unitSearch: Bm25Dump;
   fileSearch: Bm25Dump;
   classSearch: Bm25Dump;
-  classOf: number[];
-  unitDoc: number[];
-  docUnit: number[];
-  docFile: WorkspacePath[];
-  classKey: [WorkspacePath, number][];
-  state: Map<WorkspacePath, FileState>;
+  classOf: Int32Array;
+  unitDoc: Uint32Array;
+  docUnit: Uint32Array;
+  docFiles: string;
+  classKeyPaths: string;
+  classKeyIndex: Uint32Array;
   /** Each unit's out-edges, packed: unit u's are at [edgeOffsets[u], edgeOffsets[u + 1]). */
   edgeOffsets: Float64Array;
   edgeTargets: Uint32Array;
   edgeWeights: Float32Array;
-  tokenCosts: Map<number, Map<string, number>>;
+  /** Token counts as (unit, key, count) triples; keys index `costKeys`. */
+  costKeys: string;
+  costUnits: Uint32Array;
+  costKey: Uint32Array;
+  costValues: Uint32Array;
 }
 
 /** Per file: its documents in the three searches and the definitions it contributed. */
 interface FileState {
   fileDoc: number;
   classDocs: number[];
-  /** Name → this file's units defining it, in symbol order. */
-  defs: Map<string, number[]>;
+  /** Name → this file's units defining it, in symbol order; derived again from the file when not kept (after a restore). */
+  defs?: Map<string, number[]>;
 }
 
 /**
@@ -109,30 +131,42 @@ export class RetrievalIndex {
   private readonly lowered = new Map<WorkspacePath, string>();
 
   private constructor(dump?: RetrievalDump) {
-    this.units = dump?.units ?? [];
-    this.definitions = dump?.definitions ?? new Map();
-    this.vocabulary = dump ? Vocabulary.fromTerms(dump.terms) : new Vocabulary();
+    this.units = dump ? unpackUnits(dump.units) : [];
+    this.definitions = new Map();
+    this.vocabulary = dump ? Vocabulary.fromTerms(unpackStrings(dump.terms)) : new Vocabulary();
     this.unitSearch = dump ? Bm25Index.load(dump.unitSearch) : new Bm25Index();
     this.fileSearch = dump ? Bm25Index.load(dump.fileSearch) : new Bm25Index();
     this.classSearch = dump ? Bm25Index.load(dump.classSearch) : new Bm25Index();
-    this.classOf = dump?.classOf ?? [];
-    this.tokenCosts = dump?.tokenCosts ?? new Map();
-    this.unitDoc = dump?.unitDoc ?? [];
-    this.docUnit = dump?.docUnit ?? [];
-    this.docFile = dump?.docFile ?? [];
-    this.classKey = dump?.classKey ?? [];
-    this.state = dump?.state ?? new Map();
+    this.classOf = dump ? Array.from(dump.classOf) : [];
+    this.tokenCosts = new Map();
+    this.unitDoc = dump ? Array.from(dump.unitDoc) : [];
+    this.docUnit = dump ? Array.from(dump.docUnit) : [];
+    this.docFile = dump ? unpackStrings(dump.docFiles) : [];
+    this.classKey = [];
+    this.state = new Map();
     this.outTargets = [];
     this.outWeights = [];
-    if (dump) {
-      const { edgeOffsets: at, edgeTargets, edgeWeights } = dump;
-      for (let u = 0; u + 1 < at.length; u++) {
-        if (at[u] === at[u + 1]) continue;
-        this.outTargets[u] = edgeTargets.subarray(at[u]!, at[u + 1]!);
-        this.outWeights[u] = edgeWeights.subarray(at[u]!, at[u + 1]!);
-      }
+    if (!dump) return;
+    const names = unpackStrings(dump.definitionNames);
+    names.forEach((name, i) => this.definitions.set(name, unpackList(dump.definitions, i)));
+    const keyPaths = unpackStrings(dump.classKeyPaths);
+    dump.classKeyIndex.forEach((k, doc) => (this.classKey[doc] = [keyPaths[doc]!, k]));
+    unpackStrings(dump.paths).forEach((p, i) => {
+      this.unitsByFile.set(p, unpackList(dump.unitsByFile, i));
+      this.state.set(p, { fileDoc: dump.fileDocs[i]!, classDocs: unpackList(dump.classDocs, i) });
+    });
+    const { edgeOffsets: at, edgeTargets, edgeWeights } = dump;
+    for (let u = 0; u + 1 < at.length; u++) {
+      if (at[u] === at[u + 1]) continue;
+      this.outTargets[u] = edgeTargets.subarray(at[u]!, at[u + 1]!);
+      this.outWeights[u] = edgeWeights.subarray(at[u]!, at[u + 1]!);
     }
-    for (const [p, ids] of dump?.unitsByFile ?? []) this.unitsByFile.set(p, ids);
+    const keys = unpackStrings(dump.costKeys);
+    dump.costUnits.forEach((u, i) => {
+      let m = this.tokenCosts.get(u);
+      if (!m) this.tokenCosts.set(u, (m = new Map()));
+      m.set(keys[dump.costKey[i]!]!, dump.costValues[i]!);
+    });
   }
 
   static build(snapshot: IndexSnapshot, read: TextReader): RetrievalIndex {
@@ -153,38 +187,67 @@ export class RetrievalIndex {
     const index = new RetrievalIndex(dump);
     const current = new Map<WorkspacePath, IndexedFile>();
     for (const f of snapshot.files()) current.set(f.path, f);
-    for (const [path, [hash, absPath]] of dump.files) {
+    const paths = unpackStrings(dump.paths);
+    const hashes = unpackStrings(dump.hashes);
+    const absPaths = unpackStrings(dump.absPaths);
+    const standIns = new Set<WorkspacePath>();
+    paths.forEach((path, i) => {
       const file = current.get(path);
-      const text = file && file.hash === hash && file.absPath === absPath ? read(file) : undefined;
+      const text = file && file.hash === hashes[i] && file.absPath === absPaths[i] ? read(file) : undefined;
       // A file that changed since is kept as a stand-in with no hash, so the sync below re-derives or drops it.
+      if (text === undefined) standIns.add(path);
       index.files.set(path, text === undefined ? standIn(path) : file!);
       index.lines.set(path, text === undefined ? [] : text.split("\n"));
+    });
+    // A stand-in's symbols are gone, so the definitions it contributed are read back from the table.
+    if (standIns.size > 0) {
+      for (const p of standIns) index.state.get(p)!.defs = new Map();
+      for (const [name, ids] of index.definitions)
+        for (const id of ids) {
+          const file = index.units[id]!.file;
+          if (standIns.has(file)) addTo(index.state.get(file)!.defs!, name, id);
+        }
     }
     index.sync(snapshot, read);
     return index;
   }
 
   dump(): RetrievalDump {
-    const files = new Map<WorkspacePath, [string, string]>();
-    for (const [p, f] of this.files) files.set(p, [f.hash, f.absPath]);
+    const paths = [...this.files.keys()];
+    const costKeys = new Map<string, number>();
+    const costs: [number, number, number][] = [];
+    for (const [u, m] of this.tokenCosts)
+      for (const [k, v] of m) {
+        let key = costKeys.get(k);
+        if (key === undefined) costKeys.set(k, (key = costKeys.size));
+        costs.push([u, key, v]);
+      }
     return {
       schema: RETRIEVAL_SCHEMA_VERSION,
-      files,
-      units: this.units,
-      unitsByFile: this.unitsByFile,
-      definitions: this.definitions,
-      terms: this.vocabulary.terms,
+      paths: packStrings(paths),
+      hashes: packStrings(paths.map((p) => this.files.get(p)!.hash)),
+      absPaths: packStrings(paths.map((p) => this.files.get(p)!.absPath)),
+      units: packUnits(this.units),
+      unitsByFile: packLists(paths.map((p) => this.unitsByFile.get(p)!)),
+      fileDocs: Uint32Array.from(paths, (p) => this.state.get(p)!.fileDoc),
+      classDocs: packLists(paths.map((p) => this.state.get(p)!.classDocs)),
+      definitionNames: packStrings([...this.definitions.keys()]),
+      definitions: packLists(this.definitions.values()),
+      terms: packStrings(this.vocabulary.terms),
       unitSearch: this.unitSearch.dump(),
       fileSearch: this.fileSearch.dump(),
       classSearch: this.classSearch.dump(),
-      classOf: this.classOf,
-      unitDoc: this.unitDoc,
-      docUnit: this.docUnit,
-      docFile: this.docFile,
-      classKey: this.classKey,
-      state: this.state,
+      classOf: Int32Array.from(this.classOf, (c) => c ?? -1),
+      unitDoc: Uint32Array.from(this.unitDoc, (d) => d ?? 0),
+      docUnit: Uint32Array.from(this.docUnit, (u) => u ?? 0),
+      docFiles: packStrings(this.docFile),
+      classKeyPaths: packStrings(this.classKey.map((k) => k[0])),
+      classKeyIndex: Uint32Array.from(this.classKey, (k) => k[1]),
       ...this.packedEdges(),
-      tokenCosts: this.tokenCosts,
+      costKeys: packStrings([...costKeys.keys()]),
+      costUnits: Uint32Array.from(costs, (c) => c[0]),
+      costKey: Uint32Array.from(costs, (c) => c[1]),
+      costValues: Uint32Array.from(costs, (c) => c[2]),
     };
   }
 
@@ -401,6 +464,8 @@ export class RetrievalIndex {
       else reusable.set(key, [id]);
     }
     const old = this.state.get(path);
+    // Read before any of the file's units are replaced: after a restore they are derived from them.
+    const before = old ? this.defsOf(path) : new Map<string, number[]>();
     if (old) {
       this.fileSearch.remove(old.fileDoc);
       for (const d of old.classDocs) this.classSearch.remove(d);
@@ -479,7 +544,6 @@ export class RetrievalIndex {
       addTo(defs, s.name, unit);
       if (s.qualifiedName !== s.name) addTo(defs, s.qualifiedName, unit);
     }
-    const before = old?.defs ?? new Map<string, number[]>();
     for (const name of new Set([...before.keys(), ...defs.keys()])) {
       if (sameList(before.get(name), defs.get(name))) continue;
       changedNames.add(name);
@@ -493,7 +557,7 @@ export class RetrievalIndex {
     if (old) {
       this.fileSearch.remove(old.fileDoc);
       for (const d of old.classDocs) this.classSearch.remove(d);
-      for (const name of old.defs.keys()) {
+      for (const name of this.defsOf(path).keys()) {
         changedNames.add(name);
         this.placeDefinitions(name, path, []);
       }
@@ -507,6 +571,22 @@ export class RetrievalIndex {
     this.files.delete(path);
     this.lines.delete(path);
     this.lowered.delete(path);
+  }
+
+  /** The definitions a file contributed: kept since it was derived, or derived again from its symbols and units. */
+  private defsOf(path: WorkspacePath): Map<string, number[]> {
+    const state = this.state.get(path)!;
+    if (!state.defs) {
+      const defs = new Map<string, number[]>();
+      for (const s of this.files.get(path)?.symbols ?? []) {
+        const unit = this.unitAt(path, s.start);
+        if (unit === undefined) continue;
+        addTo(defs, s.name, unit);
+        if (s.qualifiedName !== s.name) addTo(defs, s.qualifiedName, unit);
+      }
+      state.defs = defs;
+    }
+    return state.defs;
   }
 
   private killUnit(id: number): void {
