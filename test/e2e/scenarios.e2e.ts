@@ -528,9 +528,12 @@ function scenarios(
         await page.waitForTimeout(1500); // the file watcher's event and the index's debounce
         await runCommand(page, "Threadline: Focus on Chat View");
         const chat = await webviewFrame(page, "vscode-textarea");
+        const before = await chat.locator(".turn").count();
         await askInChat(page, chat, "What is the loyalty discount rate for returning customers?");
-        await chat.locator(".turn .footer a.inspect").last().waitFor({ timeout: 30_000 });
-        await chat.locator(".turn .footer a.inspect").last().click();
+        // This question's own inspect link, not an earlier turn's.
+        const inspect = chat.locator(".turn").nth(before).locator(".footer a.inspect");
+        await inspect.waitFor({ timeout: 30_000 });
+        await inspect.click();
         const deadline = Date.now() + 15_000;
         let found: Frame | undefined;
         while (!found && Date.now() < deadline) {
