@@ -9,9 +9,9 @@ import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Language, Parser } from "web-tree-sitter";
+import { Language, Parser, Query } from "web-tree-sitter";
 import { discoverFiles } from "../src/core/index/discover";
-import { grammarFor } from "../src/core/index/languages";
+import { type GrammarSpec, grammarFor, queryFileFor } from "../src/core/index/languages";
 import { locateAssets } from "../src/core/index/node/assets";
 import { createNodeIndex } from "../src/core/index/node/create";
 import { DEFAULT_MAX_FILE_BYTES } from "../src/core/index/workspace-index";
@@ -39,7 +39,37 @@ async function phase(name: string, dir: string, cacheDir: string, shard = "0/1")
     }
     const t = performance.now();
     for (const [id, text] of texts) parsers.get(id)!.parse(text)?.delete();
-    return { ms: performance.now() - t, files: texts.length };
+    const ms = performance.now() - t;
+    // The tags query on its own, per language, as a share of that language's parse time.
+    const perLang = new Map<string, { parse: number; query: number }>();
+    const queries = new Map<string, Query>();
+    for (const [id, text] of texts) {
+      const p = performance.now();
+      const tree = parsers.get(id)!.parse(text);
+      const q = performance.now();
+      if (!tree) continue;
+      let query = queries.get(id);
+      if (!query)
+        queries.set(
+          id,
+          (query = new Query(
+            parsers.get(id)!.language!,
+            fs.readFileSync(path.join(assets.queryDir, queryFileFor(id as GrammarSpec["id"])), "utf8"),
+          )),
+        );
+      for (const m of query.matches(tree.rootNode)) for (const c of m.captures) void c.node.text;
+      const e = performance.now();
+      tree.delete();
+      const entry = perLang.get(id) ?? { parse: 0, query: 0 };
+      entry.parse += q - p;
+      entry.query += e - q;
+      perLang.set(id, entry);
+    }
+    const overhead = [...perLang]
+      .filter(([, v]) => v.parse > 50)
+      .map(([id, v]) => `${id} ${(v.query / v.parse).toFixed(2)}×`)
+      .join(", ");
+    return { ms, files: texts.length, overhead };
   }
   const index = createNodeIndex([{ name: path.basename(dir), path: dir }], {
     cacheDir,
@@ -140,6 +170,7 @@ async function main() {
       const ratio = Number(cold.ms) / Number(raw.ms);
       console.log(`\n${dir}: ${cold.files} files, ${cold.symbols} symbols`);
       console.log(`  raw parse, 1 thread     ${fmt(raw.ms)} ms  (${raw.files} files parsed, no extraction)`);
+      console.log(`  tags query / parse      ${raw.overhead} (the query alone, per language with 50+ ms of parsing)`);
       console.log(`  raw parse, ${cores} processes  ${fmt(rawParallel)} ms  (the parallel floor on this machine)`);
       console.log(
         `  cold index              ${fmt(cold.ms)} ms  ratio to raw parse ${fmt(ratio, 2)} (to the parallel floor ${fmt(Number(cold.ms) / rawParallel, 2)})  peak RSS ${fmt(cold.rssMB)} MB`,
