@@ -160,7 +160,7 @@ export class ChatController implements vscode.Disposable {
     const abort = new AbortController();
     this.abort = abort;
     try {
-      const ready = await this.indexService.whenReady();
+      const ready = await this.indexService.readyOrPartial();
       if (!ready) {
         this.finish({
           ...turn,
@@ -169,6 +169,11 @@ export class ChatController implements vscode.Disposable {
         });
         return;
       }
+      // A question during the first build is answered from what is indexed so far, and says so.
+      const indexing = ready.indexing
+        ? `Still indexing (${ready.indexing.done}${ready.indexing.total ? ` of ${ready.indexing.total}` : ""} files): this answer uses only what is indexed so far.`
+        : undefined;
+      if (indexing) this.post({ type: "chat/notice", payload: { turnId: id, message: indexing } });
       let sent: ContextPackage | undefined;
       let streamed = "";
       const record = await ask(
@@ -209,6 +214,7 @@ export class ChatController implements vscode.Disposable {
         },
         abort.signal,
       );
+      if (indexing) record.notices.unshift(indexing);
       this.records.set(id, record);
       if (record.error) this.log.warn(`answer failed: ${record.error.code}: ${record.error.message}`);
       if (!record.error || record.error.code === "cancelled") {

@@ -25,6 +25,7 @@ export class IndexService implements vscode.Disposable {
   private saveTimer: NodeJS.Timeout | undefined;
   private readonly statusItem: vscode.StatusBarItem;
   private readonly disposables: vscode.Disposable[] = [];
+  private progress: { done: number; total: number } | undefined;
 
   constructor(
     private readonly storage: vscode.Uri | undefined,
@@ -52,6 +53,18 @@ export class IndexService implements vscode.Disposable {
   /** The current index, once the first build has finished. */
   get current(): WorkspaceIndex | undefined {
     return this.building ? undefined : this.index;
+  }
+
+  /**
+   * The index as it is now: while the first build runs, what is indexed so far
+   * (with the build's progress, so the answer can say so); otherwise as `whenReady`.
+   */
+  async readyOrPartial(): Promise<
+    { index: WorkspaceIndex; engine: ContextEngine; indexing?: { done: number; total: number } } | undefined
+  > {
+    if (this.building && this.index && this.engine && this.index.size > 0)
+      return { index: this.index, engine: this.engine, indexing: this.progress ?? { done: this.index.size, total: 0 } };
+    return this.whenReady();
   }
 
   /** Waits for a build in progress; the index and its context engine, if a folder is open. */
@@ -98,6 +111,7 @@ export class IndexService implements vscode.Disposable {
               maxFileBytes: config.get<number>(Settings.maxFileSize, DEFAULT_MAX_FILE_BYTES),
               exclude: [...config.get<string[]>(Settings.exclude, []), ...filesExcludePatterns(config)],
               onProgress: (done, total) => {
+                this.progress = { done, total };
                 const pct = total > 0 ? (done / total) * 100 : 0;
                 if (pct - reported >= 1 || done === total) {
                   progress.report({ message: `${done} / ${total} files`, increment: pct - reported });
@@ -120,6 +134,7 @@ export class IndexService implements vscode.Disposable {
           return index.build(signal, { fresh }).then((stats) => ({ index, stats }));
         },
       );
+      this.progress = undefined;
       if (signal.aborted) return;
       this.logStats(stats);
       this.show({ state: "ready", done: stats.files, total: stats.files, files: stats.files, symbols: stats.symbols });
@@ -177,7 +192,7 @@ export class IndexService implements vscode.Disposable {
     const engine = this.engine;
     setImmediate(() => {
       if (engine !== this.engine || !engine) return;
-      const ms = engine.prepare();
+      const ms = engine.warmUp();
       if (ms === 0) return;
       if (engine.counts.syncs === 0)
         void engine.save().catch((e: unknown) => this.log.warn(`could not save the retrieval cache: ${String(e)}`));

@@ -3,9 +3,14 @@
  * so that a 30 MB repository indexes in a second and answers a 200-word
  * question in milliseconds. Documents are added and removed one at a time;
  * document frequencies, the document count and the total length stay exact,
- * so scores never depend on the order of edits. A removed document leaves dead
- * entries in the postings until they outnumber the live ones, when the
- * postings are rewritten.
+ * so scores never depend on the order of edits.
+ *
+ * Storage is flat so that it persists and restores as a handful of typed
+ * arrays: every document's [term, tf] pairs sit one after another in `terms`,
+ * and the postings are a compressed table (`postStart` into `postings`) built
+ * in one pass, plus short per-term lists for documents added since. A removed
+ * document is marked dead and skipped; once dead pairs outnumber live ones, the
+ * table is rebuilt from the live documents.
  */
 
 export interface Bm25Params {
@@ -32,16 +37,22 @@ export interface Bm25Dump {
 }
 
 export class Bm25Index {
-  /** Per document id: its terms as [term, tf, term, tf, …]; undefined once removed. */
-  private docs: (Uint32Array | undefined)[] = [];
+  private terms: Uint32Array<ArrayBufferLike> = new Uint32Array(1024);
+  private used = 0;
+  private offsets: number[] = [0];
+  private dead: number[] = [];
   private lengths: number[] = [];
-  /** postings[term] = [doc0, tf0, doc1, tf1, …], dead documents included; typed once rewritten, plain while growing. */
-  private postings: (number[] | Uint32Array | undefined)[] = [];
   private dfs: number[] = [];
+  /** postings[postStart[t] .. postStart[t + 1]) = [doc, tf, doc, tf, …] for the documents present at the last rebuild. */
+  private postStart = new Uint32Array(1);
+  private postings = new Uint32Array(0);
+  /** Postings of documents added since the last rebuild, by term. */
+  private added = new Map<number, number[]>();
   private live = 0;
   private totalLength = 0;
-  private livePostings = 0;
-  private deadPostings = 0;
+  private livePairs = 0;
+  private deadPairs = 0;
+  private addedPairs = 0;
 
   constructor(private readonly params: Bm25Params = DEFAULT_BM25) {}
 
@@ -49,97 +60,109 @@ export class Bm25Index {
   static fromCounts(counts: readonly ReadonlyMap<number, number>[], params = DEFAULT_BM25): Bm25Index {
     const index = new Bm25Index(params);
     for (const c of counts) index.add(c);
+    index.rebuild();
     return index;
   }
 
   /** Adds a document; returns its id (ids are never reused). */
   add(counts: ReadonlyMap<number, number>): number {
-    const doc = this.docs.length;
-    const terms = new Uint32Array(counts.size * 2);
-    let k = 0;
+    const doc = this.lengths.length;
+    if (this.used + counts.size * 2 > this.terms.length) {
+      const grown = new Uint32Array(Math.max(this.terms.length * 2, this.used + counts.size * 2));
+      grown.set(this.terms.subarray(0, this.used));
+      this.terms = grown;
+    }
     let length = 0;
     for (const [term, tf] of counts) {
-      terms[k++] = term;
-      terms[k++] = tf;
+      this.terms[this.used++] = term;
+      this.terms[this.used++] = tf;
       length += tf;
-      let list = this.postings[term];
-      if (!Array.isArray(list)) this.postings[term] = list = list ? Array.from(list) : [];
+      let list = this.added.get(term);
+      if (!list) this.added.set(term, (list = []));
       list.push(doc, tf);
       this.dfs[term] = (this.dfs[term] ?? 0) + 1;
     }
-    this.docs.push(terms);
+    this.offsets.push(this.used);
+    this.dead.push(0);
     this.lengths.push(length);
     this.live++;
     this.totalLength += length;
-    this.livePostings += counts.size;
+    this.livePairs += counts.size;
+    this.addedPairs += counts.size;
     return doc;
   }
 
   remove(doc: number): void {
-    const terms = this.docs[doc];
-    if (!terms) return;
-    for (let k = 0; k < terms.length; k += 2) this.dfs[terms[k]!]!--;
-    this.docs[doc] = undefined;
+    if (doc >= this.lengths.length || this.dead[doc]) return;
+    const from = this.offsets[doc]!;
+    const to = this.offsets[doc + 1]!;
+    for (let k = from; k < to; k += 2) this.dfs[this.terms[k]!]!--;
+    this.dead[doc] = 1;
     this.live--;
     this.totalLength -= this.lengths[doc]!;
-    this.livePostings -= terms.length / 2;
-    this.deadPostings += terms.length / 2;
-    if (this.deadPostings > 1024 && this.deadPostings > this.livePostings) this.compact();
+    this.livePairs -= (to - from) / 2;
+    this.deadPairs += (to - from) / 2;
+    if (this.deadPairs > 1024 && this.deadPairs > this.livePairs) this.rebuild();
   }
 
-  /** Rewrites the postings from the live documents, as typed arrays sized by a first counting pass. */
-  private compact(): void {
-    const sizes: number[] = new Array<number>(this.dfs.length).fill(0);
-    for (const terms of this.docs) if (terms) for (let k = 0; k < terms.length; k += 2) sizes[terms[k]!]! += 2;
-    const postings: (number[] | Uint32Array | undefined)[] = sizes.map((n) => (n > 0 ? new Uint32Array(n) : undefined));
-    const fill = new Uint32Array(sizes.length);
-    this.docs.forEach((terms, doc) => {
-      if (!terms) return;
-      for (let k = 0; k < terms.length; k += 2) {
-        const term = terms[k]!;
-        const list = postings[term]!;
-        list[fill[term]!++] = doc;
-        list[fill[term]!++] = terms[k + 1]!;
+  /** Rewrites the postings table from the live documents (a counting pass, then a filling pass). */
+  private rebuild(): void {
+    const termCount = this.dfs.length;
+    const start = new Uint32Array(termCount + 1);
+    const docs = this.lengths.length;
+    for (let doc = 0; doc < docs; doc++) {
+      if (this.dead[doc]) continue;
+      for (let k = this.offsets[doc]!; k < this.offsets[doc + 1]!; k += 2) start[this.terms[k]! + 1]! += 2;
+    }
+    for (let t = 0; t < termCount; t++) start[t + 1]! += start[t]!;
+    const postings = new Uint32Array(start[termCount]!);
+    const fill = start.slice(0, termCount);
+    for (let doc = 0; doc < docs; doc++) {
+      if (this.dead[doc]) continue;
+      for (let k = this.offsets[doc]!; k < this.offsets[doc + 1]!; k += 2) {
+        const term = this.terms[k]!;
+        postings[fill[term]!++] = doc;
+        postings[fill[term]!++] = this.terms[k + 1]!;
       }
-    });
+    }
+    this.postStart = start;
     this.postings = postings;
-    this.deadPostings = 0;
+    this.added.clear();
+    this.addedPairs = 0;
+    this.deadPairs = 0;
   }
 
-  /** The index's state as a few flat arrays (postings are rebuilt from the documents on load). */
+  /** Folds recent additions into the table once they are a sizeable share (after a build, say). */
+  settle(): void {
+    if (this.addedPairs > 1024 && this.addedPairs * 4 > this.livePairs) this.rebuild();
+  }
+
+  /** The index's state as a few flat arrays (the postings are rebuilt from the documents on load). */
   dump(): Bm25Dump {
-    let size = 0;
-    for (const d of this.docs) size += d?.length ?? 0;
-    const terms = new Uint32Array(size);
-    const offsets = new Float64Array(this.docs.length + 1);
-    const dead = new Uint8Array(this.docs.length);
-    let k = 0;
-    this.docs.forEach((d, doc) => {
-      offsets[doc] = k;
-      if (!d) dead[doc] = 1;
-      else {
-        terms.set(d, k);
-        k += d.length;
-      }
-    });
-    offsets[this.docs.length] = k;
-    return { terms, offsets, dead, lengths: Float64Array.from(this.lengths), dfs: Uint32Array.from(this.dfs) };
+    return {
+      terms: this.terms.slice(0, this.used),
+      offsets: Float64Array.from(this.offsets),
+      dead: Uint8Array.from(this.dead),
+      lengths: Float64Array.from(this.lengths),
+      dfs: Uint32Array.from(this.dfs, (d) => d ?? 0),
+    };
   }
 
   static load(dump: Bm25Dump, params = DEFAULT_BM25): Bm25Index {
     const index = new Bm25Index(params);
-    const n = dump.lengths.length;
-    index.docs = new Array<Uint32Array | undefined>(n);
-    for (let doc = 0; doc < n; doc++) {
-      if (dump.dead[doc]) continue;
-      index.docs[doc] = dump.terms.subarray(dump.offsets[doc]!, dump.offsets[doc + 1]!);
-      index.live++;
-      index.totalLength += dump.lengths[doc]!;
-      index.livePostings += (dump.offsets[doc + 1]! - dump.offsets[doc]!) / 2;
-    }
+    index.terms = dump.terms;
+    index.used = dump.terms.length;
+    index.offsets = Array.from(dump.offsets);
+    index.dead = Array.from(dump.dead);
     index.lengths = Array.from(dump.lengths);
     index.dfs = Array.from(dump.dfs);
-    index.compact();
+    for (let doc = 0; doc < index.lengths.length; doc++) {
+      if (index.dead[doc]) continue;
+      index.live++;
+      index.totalLength += index.lengths[doc]!;
+      index.livePairs += (index.offsets[doc + 1]! - index.offsets[doc]!) / 2;
+    }
+    index.rebuild();
     return index;
   }
 
@@ -149,7 +172,7 @@ export class Bm25Index {
   }
 
   has(doc: number): boolean {
-    return this.docs[doc] !== undefined;
+    return doc < this.lengths.length && !this.dead[doc];
   }
 
   /** Document frequency of a term. */
@@ -171,16 +194,12 @@ export class Bm25Index {
   search(query: ReadonlyMap<number, number>, limit: number, compare?: (a: number, b: number) => number): Bm25Hit[] {
     const { k1, b } = this.params;
     const avgLength = this.live > 0 ? this.totalLength / this.live : 0;
-    const scores = new Float64Array(this.docs.length);
+    const scores = new Float64Array(this.lengths.length);
     const matched = new Map<number, number[]>();
-    for (const [term, qtf] of query) {
-      const list = this.postings[term];
-      if (!list || this.df(term) === 0) continue;
-      // Repeats in a long question count, but with saturation (BM25's k3 = 1).
-      const idf = (this.idf(term) * 2 * qtf) / (1 + qtf);
-      for (let i = 0; i < list.length; i += 2) {
+    const visit = (list: ArrayLike<number>, from: number, to: number, term: number, idf: number) => {
+      for (let i = from; i < to; i += 2) {
         const doc = list[i]!;
-        if (this.docs[doc] === undefined) continue;
+        if (this.dead[doc]) continue;
         const tf = list[i + 1]!;
         const norm = tf + k1 * (1 - b + (b * this.lengths[doc]!) / avgLength);
         scores[doc]! += (idf * (tf * (k1 + 1))) / norm;
@@ -188,6 +207,15 @@ export class Bm25Index {
         if (m) m.push(term);
         else matched.set(doc, [term]);
       }
+    };
+    for (const [term, qtf] of query) {
+      if (this.df(term) === 0) continue;
+      // Repeats in a long question count, but with saturation (BM25's k3 = 1).
+      const idf = (this.idf(term) * 2 * qtf) / (1 + qtf);
+      if (term + 1 < this.postStart.length)
+        visit(this.postings, this.postStart[term]!, this.postStart[term + 1]!, term, idf);
+      const extra = this.added.get(term);
+      if (extra) visit(extra, 0, extra.length, term, idf);
     }
     const hits: Bm25Hit[] = [];
     for (const [doc, terms] of matched) hits.push({ doc, score: scores[doc]!, terms });

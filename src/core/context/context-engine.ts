@@ -57,6 +57,20 @@ export class ContextEngine {
     return performance.now() - t;
   }
 
+  /**
+   * Everything the first question would otherwise pay for: the retrieval index
+   * (built, restored or synced) and the default token counter (tiktoken takes
+   * a fraction of a second to load). Hosts call it when the index is ready.
+   * Returns the milliseconds it took (0 when nothing was left to do).
+   */
+  warmUp(): number {
+    const t = performance.now();
+    const fresh = !this.counters.has(DEFAULT_ENCODING);
+    const ms = this.prepare();
+    this.counter();
+    return ms === 0 && !fresh ? 0 : performance.now() - t;
+  }
+
   private restoreOrBuild(): RetrievalIndex {
     const file = this.options.cacheFile;
     const loaded = file ? loadRetrieval(file) : { kind: "missing" as const };

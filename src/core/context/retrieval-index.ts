@@ -13,6 +13,7 @@ import {
   unpackStrings,
   unpackUnits,
 } from "./packing";
+import { FileLines } from "./file-lines";
 import { Vocabulary } from "./vocabulary";
 
 /** What the retrieval index needs of a workspace index: its files, and their text. */
@@ -103,7 +104,7 @@ export class RetrievalIndex {
   /** By unit id; ids of deleted units hold their last value and are never handed out again. */
   readonly units: Unit[];
   /** Path-ordered, like `files` and `unitsByFile`. */
-  readonly lines = new Map<WorkspacePath, string[]>();
+  readonly lines = new FileLines();
   readonly files = new Map<WorkspacePath, IndexedFile>();
   readonly unitsByFile = new Map<WorkspacePath, number[]>();
   /** Simple and qualified names (as written) → units defining them, in (path, line) order. */
@@ -177,7 +178,7 @@ export class RetrievalIndex {
 
   /**
    * A persisted index brought back and synced with `snapshot`: files whose
-   * hash still matches are only re-read (their text is not stored); the rest
+   * hash still matches are read again when first needed (their text is not stored); the rest
    * are re-derived, added or dropped as `sync` would. The result is the index
    * a fresh build gives.
    */
@@ -193,11 +194,16 @@ export class RetrievalIndex {
     const standIns = new Set<WorkspacePath>();
     paths.forEach((path, i) => {
       const file = current.get(path);
-      const text = file && file.hash === hashes[i] && file.absPath === absPaths[i] ? read(file) : undefined;
-      // A file that changed since is kept as a stand-in with no hash, so the sync below re-derives or drops it.
-      if (text === undefined) standIns.add(path);
-      index.files.set(path, text === undefined ? standIn(path) : file!);
-      index.lines.set(path, text === undefined ? [] : text.split("\n"));
+      if (file && file.hash === hashes[i] && file.absPath === absPaths[i]) {
+        // Read when first shown: most files never are.
+        index.files.set(path, file);
+        index.lines.setText(path, () => read(file));
+      } else {
+        // A file that changed since is kept as a stand-in with no hash, so the sync below re-derives or drops it.
+        standIns.add(path);
+        index.files.set(path, standIn(path));
+        index.lines.set(path, []);
+      }
     });
     // A stand-in's symbols are gone, so the definitions it contributed are read back from the table.
     if (standIns.size > 0) {
@@ -319,6 +325,7 @@ export class RetrievalIndex {
     }
     for (const p of relink) this.linkFile(p);
     stats.relinked = relink.size;
+    for (const search of [this.unitSearch, this.fileSearch, this.classSearch]) search.settle();
     this.order = undefined;
     this.centralCache = undefined;
     return stats;
@@ -422,9 +429,9 @@ export class RetrievalIndex {
   unitsContaining(text: string, limit: number): number[] {
     const needle = text.toLowerCase();
     const out = new Set<number>();
-    for (const [file, lines] of this.lines) {
+    for (const file of this.lines.keys()) {
       let lower = this.lowered.get(file);
-      if (lower === undefined) this.lowered.set(file, (lower = lines.join("\n").toLowerCase()));
+      if (lower === undefined) this.lowered.set(file, (lower = this.lines.text(file)!.toLowerCase()));
       // One native search over the whole file; lines are found only for hits.
       for (let at = lower.indexOf(needle); at >= 0; at = lower.indexOf(needle, at + 1)) {
         const line = lineOfOffset(lower, at);
@@ -637,11 +644,12 @@ export class RetrievalIndex {
   /** Re-inserts the path-keyed maps in path order (a new path would otherwise sit at the end). */
   private restoreOrder(): void {
     const paths = [...this.files.keys()].sort(compareStrings);
-    for (const map of [this.files, this.lines, this.unitsByFile] as Map<WorkspacePath, unknown>[]) {
+    for (const map of [this.files, this.unitsByFile] as Map<WorkspacePath, unknown>[]) {
       const entries = paths.map((p) => [p, map.get(p)] as const);
       map.clear();
       for (const [p, v] of entries) map.set(p, v);
     }
+    this.lines.reorder(paths);
   }
 }
 

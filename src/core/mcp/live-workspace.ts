@@ -119,7 +119,7 @@ export class LiveWorkspace implements ToolWorkspace {
   private prewarm(): void {
     setImmediate(() => {
       if (this.disposed) return;
-      const ms = this.engine.prepare();
+      const ms = this.engine.warmUp();
       if (ms === 0) return;
       const { restores, syncs } = this.engine.counts;
       const how = syncs > 0 ? "synced" : restores > 0 ? "restored" : "built";
