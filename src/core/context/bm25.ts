@@ -46,8 +46,10 @@ export class Bm25Index {
   /** postings[postStart[t] .. postStart[t + 1]) = [doc, tf, doc, tf, …] for the documents present at the last rebuild. */
   private postStart = new Uint32Array(1);
   private postings = new Uint32Array(0);
-  /** Postings of documents added since the last rebuild, by term. */
+  /** Postings of documents added since the last rebuild, by term, for documents below `listed`. */
   private added = new Map<number, number[]>();
+  /** Documents below this id are in the table or in `added`; the rest get there before the next search. */
+  private listed = 0;
   private live = 0;
   private totalLength = 0;
   private livePairs = 0;
@@ -60,7 +62,6 @@ export class Bm25Index {
   static fromCounts(counts: readonly ReadonlyMap<number, number>[], params = DEFAULT_BM25): Bm25Index {
     const index = new Bm25Index(params);
     for (const c of counts) index.add(c);
-    index.rebuild();
     return index;
   }
 
@@ -77,9 +78,6 @@ export class Bm25Index {
       this.terms[this.used++] = term;
       this.terms[this.used++] = tf;
       length += tf;
-      let list = this.added.get(term);
-      if (!list) this.added.set(term, (list = []));
-      list.push(doc, tf);
       this.dfs[term] = (this.dfs[term] ?? 0) + 1;
     }
     this.offsets.push(this.used);
@@ -130,11 +128,35 @@ export class Bm25Index {
     this.added.clear();
     this.addedPairs = 0;
     this.deadPairs = 0;
+    this.listed = docs;
   }
 
-  /** Folds recent additions into the table once they are a sizeable share (after a build, say). */
+  /**
+   * Lists documents added since the last search: a few go into short per-term
+   * lists, many (a build) into a rebuilt table. Adding itself stays a copy into
+   * `terms`, so a build costs one pass over its pairs, not a list per term.
+   */
+  private catchUp(): void {
+    if (this.listed === this.lengths.length) return;
+    if (this.addedPairs > 1024 && this.addedPairs * 4 > this.livePairs) {
+      this.rebuild();
+      return;
+    }
+    for (let doc = this.listed; doc < this.lengths.length; doc++) {
+      if (this.dead[doc]) continue;
+      for (let k = this.offsets[doc]!; k < this.offsets[doc + 1]!; k += 2) {
+        const term = this.terms[k]!;
+        let list = this.added.get(term);
+        if (!list) this.added.set(term, (list = []));
+        list.push(doc, this.terms[k + 1]!);
+      }
+    }
+    this.listed = this.lengths.length;
+  }
+
+  /** Makes recent additions searchable now (a host's warm-up), rather than on the next search. */
   settle(): void {
-    if (this.addedPairs > 1024 && this.addedPairs * 4 > this.livePairs) this.rebuild();
+    this.catchUp();
   }
 
   /** The index's state as a few flat arrays (the postings are rebuilt from the documents on load). */
@@ -192,6 +214,7 @@ export class Bm25Index {
    * be a total order for results not to depend on the order documents came in.
    */
   search(query: ReadonlyMap<number, number>, limit: number, compare?: (a: number, b: number) => number): Bm25Hit[] {
+    this.catchUp();
     const { k1, b } = this.params;
     const avgLength = this.live > 0 ? this.totalLength / this.live : 0;
     const scores = new Float64Array(this.lengths.length);

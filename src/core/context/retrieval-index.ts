@@ -503,12 +503,7 @@ export class RetrievalIndex {
       // A unit is its lines, its name (twice: names are the strongest words) and its file's path.
       const counts = new Map(pathCounts);
       if (unit.name !== "<module>") this.vocabulary.count(unit.name, counts, 2);
-      const body = new Map<number, number>();
-      for (let l = unit.start; l <= unit.end; l++) this.vocabulary.count(lines[l - 1] ?? "", body);
-      for (const [t, n] of body) {
-        counts.set(t, (counts.get(t) ?? 0) + n);
-        whole.set(t, (whole.get(t) ?? 0) + n);
-      }
+      for (let l = unit.start; l <= unit.end; l++) this.vocabulary.countBoth(lines[l - 1] ?? "", counts, whole);
       unitCounts.set(id, counts);
     }
     // Postings take the counts after blank runs have joined (names and bodies are fixed by then).

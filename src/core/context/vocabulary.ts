@@ -36,15 +36,28 @@ export class Vocabulary {
 
   /** Adds the terms of `text` to `counts`, each `weight` times. */
   count(text: string, counts: Map<number, number>, weight = 1): void {
-    for (const match of text.matchAll(WORD)) {
-      const word = match[0];
-      let ids = this.wordCache.get(word);
-      if (!ids) {
-        ids = tokenize(word).map((t) => this.id(t));
-        this.wordCache.set(word, ids);
+    forEachWord(text, (word) => {
+      for (const id of this.termsOf(word)) counts.set(id, (counts.get(id) ?? 0) + weight);
+    });
+  }
+
+  /** Adds the terms of `text` to both maps once: a unit's counts and its file's, in one pass. */
+  countBoth(text: string, a: Map<number, number>, b: Map<number, number>): void {
+    forEachWord(text, (word) => {
+      for (const id of this.termsOf(word)) {
+        a.set(id, (a.get(id) ?? 0) + 1);
+        b.set(id, (b.get(id) ?? 0) + 1);
       }
-      for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + weight);
+    });
+  }
+
+  private termsOf(word: string): number[] {
+    let ids = this.wordCache.get(word);
+    if (!ids) {
+      ids = tokenize(word).map((t) => this.id(t));
+      this.wordCache.set(word, ids);
     }
+    return ids;
   }
 
   /** Query terms that exist in the vocabulary, with their frequencies. */
@@ -58,5 +71,30 @@ export class Vocabulary {
   }
 }
 
-/** Same shape as the tokenizer's identifiers, so caching by word is exact. */
-const WORD = /[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)*/g;
+const isWordStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36;
+const isWordPart = (c: number) => isWordStart(c) || (c >= 48 && c <= 57);
+
+/**
+ * Calls `fn` with each word of `text`: the tokenizer's identifiers,
+ * `[A-Za-z_$][A-Za-z0-9_$]*` joined by dots, so caching by word is exact. A
+ * scan over char codes, because a regex's match objects were most of the
+ * garbage of indexing a large repository.
+ */
+export function forEachWord(text: string, fn: (word: string) => void): void {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (!isWordStart(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    for (;;) {
+      while (j < n && isWordPart(text.charCodeAt(j))) j++;
+      if (j + 1 < n && text.charCodeAt(j) === 46 && isWordStart(text.charCodeAt(j + 1))) j += 2;
+      else break;
+    }
+    fn(text.slice(i, j));
+    i = j;
+  }
+}
