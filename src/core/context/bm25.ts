@@ -172,7 +172,9 @@ export class Bm25Index {
 
   static load(dump: Bm25Dump, params = DEFAULT_BM25): Bm25Index {
     const index = new Bm25Index(params);
-    index.terms = dump.terms;
+    // Room to grow, so the first documents added after a restore do not copy the whole table.
+    index.terms = new Uint32Array(dump.terms.length + Math.max(1 << 16, dump.terms.length >> 3));
+    index.terms.set(dump.terms);
     index.used = dump.terms.length;
     index.offsets = Array.from(dump.offsets);
     index.dead = Array.from(dump.dead);
