@@ -1,8 +1,9 @@
 /**
- * `npm run bench:context [-- --budgets 4000,8000,16000 --limit N --repo sympy]`
+ * `npm run bench:context [-- --budgets 4000,8000,16000 --limit N --repo sympy --data a.jsonl,b.jsonl]`
  *
- * Builds Threadline's context for each SWE-bench Lite instance of
- * ../shared/bench/swebench-lite-dev.jsonl from the tree at its base commit,
+ * Builds Threadline's context for each instance of the dev sets (by default
+ * ../shared/bench/swebench-lite-dev.jsonl and qa-dev.jsonl, each reported on
+ * its own, overall and per repository) from the tree at its base commit,
  * and SWE-bench's sparse baseline (whole files ranked by BM25, added in rank
  * order while they fit) in the same run, and prints one table of the
  * measures defined in ../shared/bench/README.md.
@@ -28,11 +29,18 @@ const flag = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const budgets = (flag("budgets") ?? "4000,8000,16000").split(",").map(Number);
-const dataFile = flag("data") ?? path.resolve("..", "shared", "bench", "swebench-lite-dev.jsonl");
+const benchDir = path.resolve("..", "shared", "bench");
+/** Both dev sets by default, each reported on its own: SWE-bench issues and conceptual questions. */
+const dataFiles = (
+  flag("data") ?? ["swebench-lite-dev.jsonl", "qa-dev.jsonl"].map((f) => path.join(benchDir, f)).join(",")
+)
+  .split(",")
+  .filter(Boolean);
 const mirrors = process.env.THREADLINE_MIRRORS ?? path.resolve("..", ".mirror");
 const work = path.join(os.tmpdir(), "threadline-bench");
 
 interface Row {
+  repo: string;
   system: string;
   budget: number;
   scores: Scores;
@@ -115,7 +123,7 @@ const pct = (xs: number[], p: number) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor(s.length * p))]! : 0;
 };
 
-async function main() {
+async function run(dataFile: string): Promise<void> {
   let instances = loadInstances(dataFile);
   const repoFilter = flag("repo");
   if (repoFilter) instances = instances.filter((i) => i.repo.includes(repoFilter));
@@ -153,6 +161,7 @@ async function main() {
       const ms = performance.now() - t;
       if (pack.tokens > budget) throw new Error(`${instance.instance_id}: ${pack.tokens} tokens > budget ${budget}`);
       rows.push({
+        repo: instance.repo,
         system: "threadline",
         budget,
         scores: score(instance, linesInContext(pack.text, fileLines), symbolsOf),
@@ -161,6 +170,7 @@ async function main() {
       });
       const b = baseline(index, instance.problem_statement, budget, counter, bm);
       rows.push({
+        repo: instance.repo,
         system: "bm25-files",
         budget,
         scores: score(instance, linesInContext(b.text, fileLines), symbolsOf),
@@ -174,7 +184,7 @@ async function main() {
         last
           .map(
             (r) =>
-              `${r.budget}: file ${r.scores.fileRecall} fn ${r.scores.functionRecall?.toFixed(2) ?? "-"} line ${r.scores.lineRecall.toFixed(2)}`,
+              `${r.budget}: file ${r.scores.fileRecall} fn ${r.scores.functionRecall?.toFixed(2) ?? "-"} line ${r.scores.lineRecall?.toFixed(2) ?? "-"}`,
           )
           .join(" | ") +
         "\n",
@@ -182,25 +192,50 @@ async function main() {
     engine.dispose();
     index.dispose();
   }
+  const name = path.basename(dataFile, ".jsonl");
   console.log(
-    `\nSWE-bench Lite dev: ${rows.length / (2 * budgets.length)} instances measured${skipped.size ? `; skipped (no mirror): ${[...skipped].join(", ")}` : ""}`,
+    `\n${name}: ${rows.length / (2 * budgets.length)} instances measured${skipped.size ? `; skipped (no mirror): ${[...skipped].join(", ")}` : ""}`,
   );
   console.log(
     `retrieval index build per tree: p50 ${pct(prepareMs, 0.5).toFixed(0)} ms, p95 ${pct(prepareMs, 0.95).toFixed(0)} ms`,
   );
-  console.log("budget  system      file recall  function recall  line recall  mean tokens  p50 ms  p95 ms");
-  for (const budget of budgets) {
+  table(rows, budgets, (r) => String(r.budget), "budget");
+  // Per repository, at the middle budget.
+  const mid = budgets[Math.floor(budgets.length / 2)]!;
+  console.log(`\n${name} by repository at ${mid}:`);
+  table(
+    rows.filter((r) => r.budget === mid),
+    [...new Set(rows.map((r) => r.repo))].sort(),
+    (r) => r.repo,
+    "repository",
+  );
+  const unresolved = rows
+    .filter((r) => r.system === "threadline" && r.budget === budgets[0])
+    .reduce((a, r) => a + r.scores.unresolvedFunctions, 0);
+  if (unresolved) console.log(`(${unresolved} gold functions were not found by name in the index and count as missed)`);
+}
+
+const percent = (xs: (number | undefined)[]) => {
+  const defined = xs.filter((x): x is number => x !== undefined);
+  return `${(100 * mean(defined)).toFixed(1)}%`;
+};
+
+/** One line per (group, system): file-all, file-any, function and line recall, tokens, latency. */
+function table(rows: Row[], groups: readonly (string | number)[], groupOf: (r: Row) => string, label: string): void {
+  const width = Math.max(label.length, ...groups.map((g) => String(g).length)) + 1;
+  console.log(`${label.padEnd(width)} system      file-all  file-any  function     line  mean tokens  p50 ms  p95 ms`);
+  for (const group of groups) {
     for (const system of ["threadline", "bm25-files"]) {
-      const rs = rows.filter((r) => r.budget === budget && r.system === system);
+      const rs = rows.filter((r) => groupOf(r) === String(group) && r.system === system);
+      if (rs.length === 0) continue;
       console.log(
         [
-          String(budget).padEnd(7),
+          String(group).padEnd(width - 1),
           system.padEnd(11),
-          `${(100 * mean(rs.map((r) => r.scores.fileRecall))).toFixed(1)}%`.padStart(11),
-          `${(100 * mean(rs.flatMap((r) => (r.scores.functionRecall === undefined ? [] : [r.scores.functionRecall])))).toFixed(1)}%`.padStart(
-            16,
-          ),
-          `${(100 * mean(rs.map((r) => r.scores.lineRecall))).toFixed(1)}%`.padStart(12),
+          percent(rs.map((r) => r.scores.fileRecall)).padStart(8),
+          percent(rs.map((r) => r.scores.fileAny)).padStart(9),
+          percent(rs.map((r) => r.scores.functionRecall)).padStart(9),
+          percent(rs.map((r) => r.scores.lineRecall)).padStart(8),
           mean(rs.map((r) => r.tokens))
             .toFixed(0)
             .padStart(12),
@@ -220,10 +255,10 @@ async function main() {
       );
     }
   }
-  const unresolved = rows
-    .filter((r) => r.system === "threadline" && r.budget === budgets[0])
-    .reduce((a, r) => a + r.scores.unresolvedFunctions, 0);
-  if (unresolved) console.log(`(${unresolved} gold functions were not found by name in the index and count as missed)`);
+}
+
+async function main() {
+  for (const dataFile of dataFiles) await run(dataFile);
 }
 
 void main();

@@ -1,13 +1,17 @@
 /** SWE-bench Lite instances and the measures of ../shared/bench/README.md. */
 import * as fs from "node:fs";
 
+/** A SWE-bench issue (`golden_patch`, `expected_spans`) or a conceptual question (`gold_*`). */
 export interface Instance {
   instance_id: string;
   repo: string;
   base_commit: string;
   problem_statement: string;
-  golden_patch: string;
-  expected_spans: Record<string, string[]>;
+  golden_patch?: string;
+  expected_spans?: Record<string, string[]>;
+  gold_files?: string[];
+  gold_functions?: { file: string; name: string; start: number; end: number }[];
+  gold_lines?: Record<string, number[]>;
 }
 
 export function loadInstances(file: string): Instance[] {
@@ -83,10 +87,14 @@ export function linesInContext(
 }
 
 export interface Scores {
+  /** Every gold file has a line in the context ("file-all"). */
   fileRecall: number;
+  /** At least one gold file does. */
+  fileAny: number;
   /** Undefined when the instance names no gold function. */
   functionRecall: number | undefined;
-  lineRecall: number;
+  /** Undefined for a conceptual question without gold lines. */
+  lineRecall: number | undefined;
   unresolvedFunctions: number;
 }
 
@@ -103,9 +111,12 @@ export function score(
   shown: Map<string, Set<number>>,
   symbolsOf: (file: string) => SymbolRange[] | undefined,
 ): Scores {
-  const gold = preImageLines(instance.golden_patch);
-  const goldFiles = new Set([...gold.keys(), ...Object.keys(instance.expected_spans)]);
+  if (instance.gold_files) return scoreQuestion(instance, shown);
+  const gold = preImageLines(instance.golden_patch ?? "");
+  const expected = instance.expected_spans ?? {};
+  const goldFiles = new Set([...gold.keys(), ...Object.keys(expected)]);
   const fileRecall = [...goldFiles].every((f) => (shown.get(f)?.size ?? 0) > 0) ? 1 : 0;
+  const fileAny = [...goldFiles].some((f) => (shown.get(f)?.size ?? 0) > 0) ? 1 : 0;
   let lines = 0;
   let hit = 0;
   for (const [f, set] of gold) {
@@ -117,7 +128,7 @@ export function score(
   let functions = 0;
   let found = 0;
   let unresolved = 0;
-  for (const [f, names] of Object.entries(instance.expected_spans)) {
+  for (const [f, names] of Object.entries(expected)) {
     const symbols = symbolsOf(f) ?? [];
     const changed = gold.get(f) ?? new Set<number>();
     const seen = shown.get(f) ?? new Set<number>();
@@ -142,8 +153,41 @@ export function score(
   }
   return {
     fileRecall,
+    fileAny,
     functionRecall: functions > 0 ? found / functions : undefined,
     lineRecall: lines > 0 ? hit / lines : 1,
     unresolvedFunctions: unresolved,
+  };
+}
+
+/**
+ * A conceptual question (qa-dev.jsonl): a gold function counts when its first
+ * line and every gold line inside it are in the context; line recall only where
+ * the question has gold lines.
+ */
+function scoreQuestion(instance: Instance, shown: Map<string, Set<number>>): Scores {
+  const files = instance.gold_files ?? [];
+  const has = (f: string) => (shown.get(f)?.size ?? 0) > 0;
+  const goldLines = instance.gold_lines ?? {};
+  let found = 0;
+  for (const fn of instance.gold_functions ?? []) {
+    const seen = shown.get(fn.file) ?? new Set<number>();
+    const inside = (goldLines[fn.file] ?? []).filter((l) => l >= fn.start && l <= fn.end);
+    if (seen.has(fn.start) && inside.every((l) => seen.has(l))) found++;
+  }
+  let lines = 0;
+  let hit = 0;
+  for (const [f, ls] of Object.entries(goldLines))
+    for (const l of ls) {
+      lines++;
+      if (shown.get(f)?.has(l)) hit++;
+    }
+  const fns = instance.gold_functions?.length ?? 0;
+  return {
+    fileRecall: files.length > 0 && files.every(has) ? 1 : 0,
+    fileAny: files.some(has) ? 1 : 0,
+    functionRecall: fns > 0 ? found / fns : undefined,
+    lineRecall: lines > 0 ? hit / lines : undefined,
+    unresolvedFunctions: 0,
   };
 }

@@ -41,12 +41,9 @@ export async function explainAcrossFiles(
   const extra = await languageServerLocations(doc.uri, editor.selection.active, ready.index);
   const question = explainInstruction(name);
   const budget = vscode.workspace.getConfiguration().get<number>(Settings.contextBudget, 8000);
-  // The instruction is still the query here (issue #18 is where that changes).
-  const found = explainPackage(
-    ready.engine,
-    { name, file, line: editor.selection.active.line + 1 },
-    { budget, query: question, extra },
-  );
+  // The symbol is the query: the instruction's own words ("explain", "files", "called") are not
+  // the user's and would pull in whatever mentions them.
+  const found = explainPackage(ready.engine, { name, file, line: editor.selection.active.line + 1 }, { budget, extra });
   if (!found) {
     void vscode.window.showInformationMessage(`Threadline: found no definition or use of "${name}" in the index.`);
     return;

@@ -49,7 +49,7 @@ test("ids are S1..Sn in order of appearance, and each header names file and line
     assert.ok(at > last, `${s.id} appears after the previous span`);
     last = at;
   }
-  assert.match(pack.text, /# Outline\nshop\/\n {2}\w+\.py\n {4}(def|class) \w+/);
+  assert.match(pack.text, /# Outline\nshop\/\n( {2}\w+\.py\n)* {2}\w+\.py\n {4}(def|class) \w+/);
 });
 
 test("the budget is never exceeded, whatever it is, and is used well when there is enough to say", async () => {

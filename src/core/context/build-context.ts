@@ -1,6 +1,6 @@
 import { lexicalScorer, packageLineScores, type LineScorer } from "./line-scorer";
 import { prunedRanges } from "./prune";
-import { rankUnits, type RankedUnit } from "./rank";
+import { isProsePath, rankUnits, type RankedUnit } from "./rank";
 import { CONTEXT_PREAMBLE, fileHeader, renderOutline, renderSpan, shownRanges, type Detail } from "./render";
 import type { RetrievalIndex } from "./retrieval-index";
 import type { TokenCounter } from "./token-counter";
@@ -92,6 +92,8 @@ export function buildContext(
   };
   const tryAdd = (r: RankedUnit, detail: Exclude<Detail, "pruned">, limit: number) => {
     const unit = index.units[r.unit]!;
+    // An elided block of prose shows a heading and nothing else: never worth its room.
+    if (detail === "elided" && unit.kind === "block" && isProsePath(unit.file)) return false;
     const ranges = shownRanges(unit, detail);
     if (detail === "full" && used + roughTokens(r, ranges) > limit) return false;
     return add(r, detail, ranges, tokensOf(r, detail), limit);
@@ -236,29 +238,47 @@ function render(
   }));
   const ordered = orderGroups(groups, order);
 
-  // The outline covers the files shown, strongest first (or along the call path), as far as its
-  // share of the budget allows (binary search on how many files fit: each try is an exact count).
+  // The outline names every file shown. The strongest files (or those along the call path) also
+  // list their picked symbols, and the strongest of those their other symbols too, as far as the
+  // outline's share of the budget allows (binary searches on how many: each try is an exact
+  // count). Only when even the bare list of files does not fit are the weakest left out of it.
   const byStrength =
     order === "path" ? ordered : [...groups].sort((a, b) => b.best - a.best || (a.file < b.file ? -1 : 1));
-  const outlineOf = (n: number) =>
+  const outlineOf = (files: number, picked: number, full: number) =>
     renderOutline(
-      byStrength.slice(0, n).map((g) => ({
+      byStrength.slice(0, files).map((g, i) => ({
         file: index.files.get(g.file)!,
         lines: index.lines.get(g.file)!,
         picked: new Set(g.choices.map((c) => index.units[c.ranked.unit]!.name)),
+        detail: i < full ? ("full" as const) : i < picked ? ("picked" as const) : ("name" as const),
       })),
       order === "path",
     ) + "\n";
+  /** The largest k in [0, n] for which make(k) fits, and its text ("" when none does). */
+  const largest = (n: number, make: (k: number) => string): [number, string] => {
+    let best: [number, string] = [-1, ""];
+    let lo = 0;
+    let hi = n;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const candidate = make(mid);
+      if (counter.count(candidate) <= outlineReserve) {
+        best = [mid, candidate];
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return best;
+  };
+  const n = byStrength.length;
   let outline = "";
-  let lo = 1;
-  let hi = byStrength.length;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const candidate = outlineOf(mid);
-    if (counter.count(candidate) <= outlineReserve) {
-      outline = candidate;
-      lo = mid + 1;
-    } else hi = mid - 1;
+  if (n > 0) {
+    const [files, bare] = largest(n, (k) => outlineOf(k, 0, 0));
+    if (files < n) outline = files > 0 ? bare : "";
+    else {
+      const [picked, withPicked] = largest(n, (k) => outlineOf(n, k, 0));
+      const [, withFull] = largest(picked, (k) => outlineOf(n, picked, k));
+      outline = withFull || withPicked;
+    }
   }
 
   let code = "# Code\n";

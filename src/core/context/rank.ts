@@ -37,6 +37,12 @@ export const RankWeights = {
    * names a question uses, so they outscore the code that needs explaining or changing.
    */
   testFile: 0.5,
+  /**
+   * Multiplies the score of prose and configuration (Markdown, reStructuredText, YAML, changelogs,
+   * templates, CI files) unless the question asks about them: they repeat a question's words
+   * ("hooks", "dispatch") without being the code that does it.
+   */
+  prose: 0.35,
 } as const;
 
 const TEST_PATH =
@@ -50,6 +56,21 @@ export function isTestPath(path: string): boolean {
 function aboutTests(question: string): boolean {
   return /\btest_\w+|\w+_test\b|\btests?\/|\bunit ?tests?\b|\btest (?:suite|case|file)s?\b/i.test(question);
 }
+
+const PROSE_PATH =
+  /\.(md|mdx|rst|txt|adoc|ya?ml|toml|cfg|ini|json|jsonc|lock|html?|jinja2?|j2|svg|csv)$|(^|\/)(\.github|\.circleci|\.gitlab)\/|(^|\/)(CHANGE(S|LOG)|HISTORY|NEWS|CONTRIBUTING|AUTHORS|LICEN[CS]E|CODE_OF_CONDUCT)[^/]*$/i;
+
+/** Documentation, configuration, changelogs, templates: text that is not code. */
+export function isProsePath(path: string): boolean {
+  return PROSE_PATH.test(path);
+}
+
+/** Prose scoring under this share of the best unit is left out, unless the question asks for prose. */
+const PROSE_MIN_SHARE = 0.5;
+
+/** A question about docs, configuration, the changelog, CI or a template lifts prose back up. */
+const ABOUT_PROSE =
+  /\b(docs?|documentation|documented|readme|changelog|changes file|release notes?|history|configur\w*|config|settings?|yaml|toml|json|ini|pre-commit|ci|workflows?|github actions?|template|markdown|rst|license|contribut\w*)\b/i;
 
 /** Below this many candidates a question is too vague, and central units fill in. */
 const MIN_CANDIDATES = 30;
@@ -171,14 +192,23 @@ export function rankUnits(
   if (!aboutTests(question)) {
     for (const [u, entry] of scores) if (isTestPath(index.units[u]!.file)) entry.score *= RankWeights.testFile;
   }
+  // A file the question names keeps its weight, prose or not.
+  const named = new Set(mentions.paths.flatMap((p) => filesMatching(index, p)));
+  const proseDamped = (u: number) => isProsePath(index.units[u]!.file) && !named.has(index.units[u]!.file);
+  const askedForProse = ABOUT_PROSE.test(question);
+  if (!askedForProse) for (const [u, entry] of scores) if (proseDamped(u)) entry.score *= RankWeights.prose;
   if (fillVague && scores.size < MIN_CANDIDATES) {
     for (const c of index.central(MIN_CANDIDATES))
       add(c.unit, RankWeights.central * c.score, { kind: "graph", score: round(c.score) });
   }
 
-  return [...scores.entries()]
+  const ranked = [...scores.entries()]
     .map(([unit, e]) => ({ unit, score: round(e.score), reasons: e.reasons }))
     .sort((a, b) => b.score - a.score || index.compareUnits(a.unit, b.unit));
+  if (askedForProse) return ranked;
+  // Prose that even so scores under half the best unit is not worth its room on a question about code.
+  const floor = (ranked[0]?.score ?? 0) * PROSE_MIN_SHARE;
+  return ranked.filter((r) => r.score >= floor || !proseDamped(r.unit));
 }
 
 function addEditorSignals(

@@ -57,14 +57,24 @@ export function fileHeader(file: WorkspacePath): string {
   return `\n## ${file}\n`;
 }
 
+export type OutlineDetail = "full" | "picked" | "name";
+
 /**
  * The outline: folders → files → symbols with one-line signatures and line
- * ranges. For each file, the symbols that were picked and their parents come
- * first, then the rest in source order, up to a cap. Files are listed by path,
- * or in the given order (a call path) when `keepOrder` is set.
+ * ranges. Every symbol is shown by its own line (`def before_request(self, f):`,
+ * not the `@setupmethod` above it). For each file, the symbols that were picked
+ * and their parents come first; a `full` file also lists the rest in source
+ * order, up to a cap; a `name` file is listed without symbols. Files are listed by path, or in the given order (a call
+ * path) when `keepOrder` is set.
  */
 export function renderOutline(
-  files: readonly { file: IndexedFile; lines: readonly string[]; picked: ReadonlySet<string> }[],
+  files: readonly {
+    file: IndexedFile;
+    lines: readonly string[];
+    picked: ReadonlySet<string>;
+    /** `full`: picked symbols, then the others; `picked`: those only; `name`: the file alone. */
+    detail?: OutlineDetail;
+  }[],
   keepOrder = false,
 ): string {
   let out = "# Outline\n";
@@ -72,7 +82,7 @@ export function renderOutline(
     ? files
     : [...files].sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
   let openDirs: string[] = [];
-  for (const { file, lines, picked } of sorted) {
+  for (const { file, lines, picked, detail = "full" } of sorted) {
     const parts = file.path.split("/");
     const dirs = parts.slice(0, -1);
     let common = 0;
@@ -81,16 +91,24 @@ export function renderOutline(
     openDirs = dirs;
     const depth = dirs.length;
     out += `${"  ".repeat(depth)}${parts[parts.length - 1]}\n`;
-    for (const s of outlineSymbols(file.symbols, picked)) {
+    for (const s of detail === "name" ? [] : outlineSymbols(file.symbols, picked, detail === "full")) {
       const nesting = ancestorsOf(file.symbols, s);
-      const signature = (lines[s.start - 1] ?? "").trim().slice(0, MAX_SIGNATURE_CHARS);
+      const signature = (lines[nameLine(s, lines) - 1] ?? "").trim().slice(0, MAX_SIGNATURE_CHARS);
       out += `${"  ".repeat(depth + 1 + nesting)}${signature}  [${s.start}-${s.end}]\n`;
     }
   }
   return out;
 }
 
-function outlineSymbols(symbols: readonly SymbolDef[], picked: ReadonlySet<string>): SymbolDef[] {
+/** The line that names the symbol: past its decorators, within its signature. */
+function nameLine(s: SymbolDef, lines: readonly string[]): number {
+  const last = Math.max(s.start, s.signatureEnd);
+  for (let l = s.start; l <= last; l++) if ((lines[l - 1] ?? "").includes(s.name)) return l;
+  for (let l = s.start; l <= last; l++) if (!(lines[l - 1] ?? "").trim().startsWith("@")) return l;
+  return s.start;
+}
+
+function outlineSymbols(symbols: readonly SymbolDef[], picked: ReadonlySet<string>, full: boolean): SymbolDef[] {
   const keep = new Set<SymbolDef>();
   const withParents = (s: SymbolDef) => {
     for (
@@ -101,7 +119,7 @@ function outlineSymbols(symbols: readonly SymbolDef[], picked: ReadonlySet<strin
       keep.add(cur);
   };
   for (const s of symbols) if (picked.has(s.qualifiedName)) withParents(s);
-  for (const s of symbols) {
+  for (const s of full ? symbols : []) {
     if (keep.size >= MAX_OUTLINE_SYMBOLS) break;
     if (s.kind !== "constant" && ancestorsOf(symbols, s) <= 1) withParents(s);
   }
