@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { explainPackage } from "../../src/core/context/explain";
 import { engineFor } from "../helpers/context";
 
 /**
@@ -14,7 +15,23 @@ from .sansio.scaffold import Scaffold
 
 
 class Flask(Scaffold):
-    """The flask object implements a WSGI application."""
+    """The flask object implements a WSGI application and acts as the central
+    object. It is passed the name of the module or package of the application.
+    Once it is created it will act as a central registry for the view functions,
+    the URL rules, template configuration and much more.
+
+    The name of the package is used to resolve resources from inside the
+    package or the folder the module is contained in depending on if the
+    package parameter resolves to an actual python package (a folder with
+    an __init__.py file inside) or a standard module (just a .py file).
+    """
+
+    request_class = dict
+    response_class = dict
+    testing = False
+    secret_key = None
+    permanent_session_lifetime = 31
+    default_config = {"DEBUG": None, "TESTING": False, "PROPAGATE_EXCEPTIONS": None}
 
     def __init__(self, import_name):
         super().__init__(import_name)
@@ -160,6 +177,27 @@ test("a question about configuration or the changelog still gets those files", a
     );
     const changes = engine.build("What does the changelog say about teardown hooks?", { budget: 1500 });
     assert.ok(changes.spans.some((s) => s.file.endsWith("CHANGES.rst")));
+  } finally {
+    cleanup();
+  }
+});
+
+test("Explain on a method shows its class as a skeleton and keeps every direct callee", async () => {
+  const { engine, cleanup } = await engineFor(FLASKISH);
+  try {
+    const found = explainPackage(engine, { name: "Flask.full_dispatch_request" }, { budget: 1200 })!;
+    const span = (symbol: string) => found.pack.spans.find((s) => s.symbol === symbol);
+    const type = span("Flask");
+    assert.ok(type, "the class is on the path as its type");
+    assert.equal(type.detail, "pruned");
+    const text = found.pack.text;
+    assert.match(text, /testing = False/, "its fields are shown");
+    assert.doesNotMatch(text, /URL rules, template configuration/, "its long docstring is not");
+    for (const callee of ["Flask.preprocess_request", "Flask.dispatch_request", "Flask.finalize_request"])
+      assert.ok(
+        span(callee),
+        `the direct callee ${callee} is present: ${found.pack.spans.map((s) => s.symbol).join(", ")}`,
+      );
   } finally {
     cleanup();
   }

@@ -47,8 +47,33 @@ export async function checkoutCart(id: string): Promise<number> {
 deploy() {
   echo deploying
 }
+//- app/store.py
+class Store:
+    """A shop's stock of items, by name.
+
+    Every item has a count on the shelf and a count in the back room; the
+    store restocks the shelf from the back room and orders more when both
+    run low. Orders go to the supplier named in the configuration and take
+    a few days to arrive, during which the shelf may run empty.
+    """
+
+    shelf = {}
+    back_room = {}
+    supplier = "acme"
+    reorder_level = 3
+
+    def restock(self, name):
+        missing = self.count_missing(name)
+        if missing > 0:
+            self.order_more(name, missing)
+
+    def count_missing(self, name):
+        return max(0, self.reorder_level - self.shelf.get(name, 0))
+
+    def order_more(self, name, amount):
+        self.back_room[name] = self.back_room.get(name, 0) + amount
 `;
-const FILES = 5;
+const FILES = 6;
 
 const ANSWER =
   "Checkout prices the cart with `price_of` and then adds tax (app/cart.py:4-7). " +
@@ -557,6 +582,50 @@ function scenarios(
         await page.keyboard.press("Control+Z");
         await page.keyboard.press("Control+Z");
         await page.keyboard.press("Control+S");
+      },
+    },
+    {
+      name: "Explain Across Files on a method shows its class as a skeleton, with the direct callees",
+      run: async () => {
+        await page.keyboard.press("F1");
+        await page.locator(".quick-input-widget input").fill("store.py");
+        await page.locator(".quick-input-list .monaco-list-row", { hasText: "store.py" }).first().click();
+        await page.locator(".tab.active", { hasText: "store.py" }).waitFor({ timeout: 10_000 });
+        const word = page.locator(".view-lines .view-line span", { hasText: /^restock$/ }).first();
+        await word.click({ force: true });
+        await word.click({ button: "right", force: true });
+        const item = page.locator(".context-view .action-label", { hasText: "Explain Across Files" });
+        await item.waitFor({ timeout: 10_000 });
+        await item.hover();
+        await item.click();
+        await page.waitForTimeout(500);
+        if (await item.isVisible()) await page.keyboard.press("Enter");
+        const chat = await webviewFrame(page, "vscode-textarea");
+        const turn = chat.locator(".turn", { hasText: "restock" }).last();
+        await turn.locator(".footer a.inspect").waitFor({ timeout: 30_000 });
+        await turn.locator(".footer a.inspect").click();
+        let inspector: Frame | undefined;
+        const deadline = Date.now() + 15_000;
+        while (!inspector && Date.now() < deadline) {
+          for (const f of page.frames())
+            if (
+              (await f
+                .locator("h1")
+                .count()
+                .catch(() => 0)) > 0 &&
+              (await f.content().catch(() => "")).includes("Store.order_more")
+            )
+              inspector = f;
+          if (!inspector) await page.waitForTimeout(250);
+        }
+        assert.ok(inspector, "the inspector of the explain request is open");
+        const rows = await inspector.locator("tr").allInnerTexts();
+        const row = (symbol: string) => rows.find((r) => r.split(/\s+/).includes(symbol));
+        assert.match(row("Store") ?? "", /pruned/, `the class is a skeleton: ${rows.join(" | ")}`);
+        for (const callee of ["Store.count_missing", "Store.order_more"])
+          assert.match(row(callee) ?? "", /full/, `the callee ${callee} is whole: ${rows.join(" | ")}`);
+        await inspector.locator("h2", { hasText: /Spans/ }).first().scrollIntoViewIfNeeded();
+        await shot(page, "18b-explain-method-class-skeleton");
       },
     },
     {

@@ -1,10 +1,10 @@
 import { lexicalScorer, packageLineScores, type LineScorer } from "./line-scorer";
-import { prunedRanges } from "./prune";
+import { prunedRanges, skeletonRanges } from "./prune";
 import { isProsePath, rankUnits, type RankedUnit } from "./rank";
 import { CONTEXT_PREAMBLE, fileHeader, renderOutline, renderSpan, shownRanges, type Detail } from "./render";
 import type { RetrievalIndex } from "./retrieval-index";
 import type { TokenCounter } from "./token-counter";
-import type { ContextOptions, ContextPackage, ContextSpan, PrunedSpan, Range, SpanOrder } from "./types";
+import type { ContextOptions, ContextPackage, ContextSpan, PrunedSpan, Range, SpanOrder, Unit } from "./types";
 
 /** Candidates considered for the pack; the rest of the ranking is too weak to matter. */
 const MAX_CANDIDATES = 400;
@@ -119,8 +119,20 @@ export function buildContext(
   };
   const outlineReserve = Math.floor(budget * OUTLINE_SHARE);
   const fullLimit = budget - outlineReserve - Math.floor(budget * ELIDED_SHARE);
+  // A class that is on a call path only as the type of a method shows its skeleton, so the
+  // path's own units keep their room.
+  const trySkeleton = (r: RankedUnit) => {
+    const unit = index.units[r.unit]!;
+    const lines = index.lines.get(unit.file)!;
+    const ranges = skeletonRanges(unit, lines);
+    return add(r, "pruned", ranges, counter.count(renderSpan("S000", unit, "pruned", lines, ranges)) + 1, fullLimit);
+  };
   // Whole units while they fit; a long unit that no longer fits whole is pruned to its best lines.
   for (const r of ranked) {
+    if (isTypeOnPath(r, index.units[r.unit]!)) {
+      trySkeleton(r);
+      continue;
+    }
     if (tryAdd(r, "full", fullLimit)) continue;
     const unit = index.units[r.unit]!;
     if (unit.end - unit.signatureEnd > PRUNE_ABOVE_LINES) tryPruned(r, fullLimit);
@@ -186,6 +198,14 @@ export function buildContext(
       ms: { rank: ms(t1 - t0), select: ms(t2 - t1), render: ms(t3 - t2), total: ms(t3 - t0) },
     },
   };
+}
+
+function isTypeOnPath(r: RankedUnit, unit: Unit): boolean {
+  return (
+    r.pathStep !== undefined &&
+    (unit.kind === "class" || unit.kind === "interface") &&
+    r.reasons.some((x) => x.kind === "explain" && x.role === "type")
+  );
 }
 
 /**

@@ -60,3 +60,39 @@ function indentOf(line: string): number {
   }
   return i;
 }
+
+/** How many field lines a skeleton shows at most. */
+const MAX_SKELETON_FIELDS = 40;
+const FIELD =
+  /^\s*(?:(?:public|private|protected|readonly|static|declare)\s+)*(?:self\.)?[A-Za-z_$][\w$]*\??\s*(?::[^=]*)?=|^\s*(?:(?:public|private|protected|readonly|static|declare)\s+)*[A-Za-z_$][\w$]*\??\s*:\s*\S/;
+
+/**
+ * A class as a type on a call path: its header, the first line of its
+ * docstring, and its fields (assignments and annotations directly in its
+ * body), never its whole body. Its methods are units of their own.
+ */
+export function skeletonRanges(unit: Unit, lines: readonly string[]): Range[] {
+  const shown: number[] = [];
+  for (let n = unit.start; n <= unit.signatureEnd; n++) shown.push(n);
+  if (unit.doc && unit.doc.start > unit.signatureEnd) shown.push(unit.doc.start);
+  const inDoc = (n: number) => unit.doc !== undefined && n >= unit.doc.start && n <= unit.doc.end;
+  let bodyIndent: number | undefined;
+  let fields = 0;
+  for (let n = unit.signatureEnd + 1; n <= unit.end && fields < MAX_SKELETON_FIELDS; n++) {
+    const text = lines[n - 1] ?? "";
+    if (!text.trim() || inDoc(n)) continue;
+    const indent = indentOf(text);
+    bodyIndent ??= indent;
+    if (indent === bodyIndent && FIELD.test(text)) {
+      shown.push(n);
+      fields++;
+    }
+  }
+  const ranges: Range[] = [];
+  for (const n of [...new Set(shown)].sort((a, b) => a - b)) {
+    const last = ranges[ranges.length - 1];
+    if (last && last[1] === n - 1) last[1] = n;
+    else ranges.push([n, n]);
+  }
+  return ranges;
+}
