@@ -215,9 +215,10 @@ async function run(dataFile: string): Promise<void> {
   if (unresolved) console.log(`(${unresolved} gold functions were not found by name in the index and count as missed)`);
 }
 
+/** The mean as a percentage, or "-" where no instance has the measure (no gold lines, say). */
 const percent = (xs: (number | undefined)[]) => {
   const defined = xs.filter((x): x is number => x !== undefined);
-  return `${(100 * mean(defined)).toFixed(1)}%`;
+  return defined.length > 0 ? `${(100 * mean(defined)).toFixed(1)}%` : "-";
 };
 
 /** One line per (group, system): file-all, file-any, function and line recall, tokens, latency. */

@@ -57,12 +57,15 @@ function aboutTests(question: string): boolean {
   return /\btest_\w+|\w+_test\b|\btests?\/|\bunit ?tests?\b|\btest (?:suite|case|file)s?\b/i.test(question);
 }
 
-const PROSE_PATH =
-  /\.(md|mdx|rst|txt|adoc|ya?ml|toml|cfg|ini|json|jsonc|lock|html?|jinja2?|j2|svg|csv)$|(^|\/)(\.github|\.circleci|\.gitlab)\/|(^|\/)(CHANGE(S|LOG)|HISTORY|NEWS|CONTRIBUTING|AUTHORS|LICEN[CS]E|CODE_OF_CONDUCT)[^/]*$/i;
+const PROSE_EXTENSION = /\.(md|mdx|rst|txt|adoc|ya?ml|toml|cfg|ini|json|jsonc|lock|html?|jinja2?|j2|svg|csv)$/i;
+const PROSE_FOLDER = /(^|\/)(\.github|\.circleci|\.gitlab)\//;
+/** By convention upper-case, so `history.py` or `news.py` (code) are not matched. */
+const PROSE_NAME =
+  /(^|\/)(CHANGES|CHANGELOG|HISTORY|NEWS|CONTRIBUTING|AUTHORS|LICEN[CS]E|CODE_OF_CONDUCT)(\.[A-Za-z]+)?$/;
 
 /** Documentation, configuration, changelogs, templates: text that is not code. */
 export function isProsePath(path: string): boolean {
-  return PROSE_PATH.test(path);
+  return PROSE_EXTENSION.test(path) || PROSE_FOLDER.test(path) || PROSE_NAME.test(path);
 }
 
 /** Prose scoring under this share of the best unit is left out, unless the question asks for prose. */
