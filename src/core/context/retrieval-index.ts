@@ -257,17 +257,15 @@ export class RetrievalIndex {
     };
   }
 
-  /**
-   * Brings the index in line with `snapshot`: files that are new or whose
-   * content hash changed are read and re-derived, files that are gone are
-   * dropped. Unchanged files cost one map lookup.
-   */
   /** What the latest `sync` changed. */
   lastSync: SyncStats = { added: 0, changed: 0, removed: 0, relinked: 0 };
 
   /**
-   * `only`, when given, lists every path that may have changed (the index's
-   * change feed); otherwise the whole snapshot is compared.
+   * Brings the index in line with `snapshot`: files that are new or whose
+   * content hash changed are read and re-derived, files that are gone are
+   * dropped. `only`, when given, lists every path that may have changed (the
+   * index's change feed); otherwise the whole snapshot is compared, one map
+   * lookup per unchanged file.
    */
   sync(snapshot: IndexSnapshot, read: TextReader, only?: readonly WorkspacePath[]): SyncStats {
     const stats: SyncStats = { added: 0, changed: 0, removed: 0, relinked: 0 };
