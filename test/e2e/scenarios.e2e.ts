@@ -301,17 +301,7 @@ function scenarios(
       name: "Explain Across Files from the editor's context menu cites all three files",
       run: async () => {
         await page.locator(".tab", { hasText: "cart.py" }).first().click();
-        const word = page.locator(".view-lines .view-line span", { hasText: /^checkout$/ }).first();
-        // Monaco's cursor layer sits over the text, so the clicks go to the word's position.
-        await word.click({ force: true });
-        await word.click({ button: "right", force: true });
-        // The menu animates in: wait for the item, point at it, click; if the menu is still open, Enter picks it.
-        const item = page.locator(".context-view .action-label", { hasText: "Explain Across Files" });
-        await item.waitFor({ timeout: 10_000 });
-        await item.hover();
-        await item.click();
-        await page.waitForTimeout(500);
-        if (await item.isVisible()) await page.keyboard.press("Enter");
+        await explainFromContextMenu(page, "checkout");
         const chat = await webviewFrame(page, "vscode-textarea");
         const turn = chat.locator(".turn").last();
         await turn.locator(".chip.valid").nth(2).waitFor({ timeout: 30_000 });
@@ -559,20 +549,7 @@ function scenarios(
         const inspect = chat.locator(".turn").nth(before).locator(".footer a.inspect");
         await inspect.waitFor({ timeout: 30_000 });
         await inspect.click();
-        const deadline = Date.now() + 15_000;
-        let found: Frame | undefined;
-        while (!found && Date.now() < deadline) {
-          for (const f of page.frames())
-            if (
-              (await f
-                .locator("h1")
-                .count()
-                .catch(() => 0)) > 0 &&
-              (await f.content().catch(() => "")).includes(added)
-            )
-              found = f;
-          if (!found) await page.waitForTimeout(250);
-        }
+        const found = await inspectorShowing(page, added);
         assert.ok(found, "the inspector of the next question shows the line just saved");
         await found.locator(`text=${added}`).first().scrollIntoViewIfNeeded();
         await shot(page, "18a-saved-edit-in-next-context");
@@ -591,33 +568,12 @@ function scenarios(
         await page.locator(".quick-input-widget input").fill("store.py");
         await page.locator(".quick-input-list .monaco-list-row", { hasText: "store.py" }).first().click();
         await page.locator(".tab.active", { hasText: "store.py" }).waitFor({ timeout: 10_000 });
-        const word = page.locator(".view-lines .view-line span", { hasText: /^restock$/ }).first();
-        await word.click({ force: true });
-        await word.click({ button: "right", force: true });
-        const item = page.locator(".context-view .action-label", { hasText: "Explain Across Files" });
-        await item.waitFor({ timeout: 10_000 });
-        await item.hover();
-        await item.click();
-        await page.waitForTimeout(500);
-        if (await item.isVisible()) await page.keyboard.press("Enter");
+        await explainFromContextMenu(page, "restock");
         const chat = await webviewFrame(page, "vscode-textarea");
         const turn = chat.locator(".turn", { hasText: "restock" }).last();
         await turn.locator(".footer a.inspect").waitFor({ timeout: 30_000 });
         await turn.locator(".footer a.inspect").click();
-        let inspector: Frame | undefined;
-        const deadline = Date.now() + 15_000;
-        while (!inspector && Date.now() < deadline) {
-          for (const f of page.frames())
-            if (
-              (await f
-                .locator("h1")
-                .count()
-                .catch(() => 0)) > 0 &&
-              (await f.content().catch(() => "")).includes("Store.order_more")
-            )
-              inspector = f;
-          if (!inspector) await page.waitForTimeout(250);
-        }
+        const inspector = await inspectorShowing(page, "Store.order_more");
         assert.ok(inspector, "the inspector of the explain request is open");
         const rows = await inspector.locator("tr").allInnerTexts();
         const row = (symbol: string) => rows.find((r) => r.split(/\s+/).includes(symbol));
@@ -783,6 +739,39 @@ async function pick(page: Page, label: string): Promise<void> {
 }
 
 /** The frame of a webview that contains `selector`: webview content lives in nested iframes. */
+/** Right-clicks a word in the active editor and picks Explain Across Files. */
+async function explainFromContextMenu(page: Page, word: string): Promise<void> {
+  const span = page.locator(".view-lines .view-line span", { hasText: new RegExp(`^${word}$`) }).first();
+  // Monaco's cursor layer sits over the text, so the clicks go to the word's position.
+  await span.click({ force: true });
+  await span.click({ button: "right", force: true });
+  // The menu animates in: wait for the item, point at it, click; if the menu is still open, Enter picks it.
+  const item = page.locator(".context-view .action-label", { hasText: "Explain Across Files" });
+  await item.waitFor({ timeout: 10_000 });
+  await item.hover();
+  await item.click();
+  await page.waitForTimeout(500);
+  if (await item.isVisible()) await page.keyboard.press("Enter");
+}
+
+/** The inspector tab whose page contains `text` (other inspector tabs keep their frames too). */
+async function inspectorShowing(page: Page, text: string, timeoutMs = 15_000): Promise<Frame | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const f of page.frames())
+      if (
+        (await f
+          .locator("h1")
+          .count()
+          .catch(() => 0)) > 0 &&
+        (await f.content().catch(() => "")).includes(text)
+      )
+        return f;
+    await page.waitForTimeout(250);
+  }
+  return undefined;
+}
+
 async function webviewFrame(page: Page, selector: string, timeoutMs = 30_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -1,3 +1,4 @@
+import { SYMBOL_KINDS } from "../index/types";
 import type { Unit } from "./types";
 
 /**
@@ -44,17 +45,7 @@ export function listCount(packed: PackedLists): number {
   return packed.offsets.length - 1;
 }
 
-const KINDS: readonly Unit["kind"][] = [
-  "block",
-  "function",
-  "method",
-  "class",
-  "interface",
-  "type",
-  "enum",
-  "constant",
-  "module",
-];
+const KINDS: readonly Unit["kind"][] = ["block", ...SYMBOL_KINDS];
 
 /** Units as columns; file and name are indexes into de-duplicated string tables. */
 export interface PackedUnits {

@@ -1,5 +1,13 @@
 import type { Node, Parser, Query, QueryMatch, Tree } from "web-tree-sitter";
-import type { FileFacts, ImportFact, LanguageId, ParseProblem, SymbolDef, SymbolKind } from "./types";
+import {
+  SYMBOL_KINDS,
+  type FileFacts,
+  type ImportFact,
+  type LanguageId,
+  type ParseProblem,
+  type SymbolDef,
+  type SymbolKind,
+} from "./types";
 
 /** A grammar loaded into a parser, with its compiled tags query. */
 export interface LoadedGrammar {
@@ -8,16 +16,7 @@ export interface LoadedGrammar {
   query: Query;
 }
 
-const symbolKinds = new Set<SymbolKind>([
-  "function",
-  "method",
-  "class",
-  "interface",
-  "type",
-  "enum",
-  "constant",
-  "module",
-]);
+const symbolKinds = new Set<SymbolKind>(SYMBOL_KINDS);
 const containerKinds = new Set<SymbolKind>(["class", "interface", "enum", "module"]);
 /** Nodes that wrap a definition and belong to it (decorators, `export`). */
 const wrapperTypes = new Set(["decorated_definition", "export_statement"]);

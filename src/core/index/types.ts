@@ -22,7 +22,8 @@ export type LanguageId =
   | "bash"
   | "text";
 
-export type SymbolKind = "function" | "method" | "class" | "interface" | "type" | "enum" | "constant" | "module";
+export const SYMBOL_KINDS = ["function", "method", "class", "interface", "type", "enum", "constant", "module"] as const;
+export type SymbolKind = (typeof SYMBOL_KINDS)[number];
 
 export interface LineRange {
   start: number;
