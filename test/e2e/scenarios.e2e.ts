@@ -573,7 +573,8 @@ function scenarios(
         const turn = chat.locator(".turn", { hasText: "restock" }).last();
         await turn.locator(".footer a.inspect").waitFor({ timeout: 30_000 });
         await turn.locator(".footer a.inspect").click();
-        const inspector = await inspectorShowing(page, "Store.order_more");
+        // This request's tab: the only one where the class is on a call path as a type.
+        const inspector = await inspectorShowing(page, ["Store.order_more", "on the call path: type"]);
         assert.ok(inspector, "the inspector of the explain request is open");
         const rows = await inspector.locator("tr").allInnerTexts();
         const row = (symbol: string) => rows.find((r) => r.split(/\s+/).includes(symbol));
@@ -754,19 +755,22 @@ async function explainFromContextMenu(page: Page, word: string): Promise<void> {
   if (await item.isVisible()) await page.keyboard.press("Enter");
 }
 
-/** The inspector tab whose page contains `text` (other inspector tabs keep their frames too). */
-async function inspectorShowing(page: Page, text: string, timeoutMs = 15_000): Promise<Frame | undefined> {
+/** The inspector tab whose page contains every one of `texts` (other inspector tabs keep their frames too). */
+async function inspectorShowing(page: Page, texts: string | string[], timeoutMs = 15_000): Promise<Frame | undefined> {
+  const wanted = typeof texts === "string" ? [texts] : texts;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    for (const f of page.frames())
+    for (const f of page.frames()) {
       if (
         (await f
           .locator("h1")
           .count()
-          .catch(() => 0)) > 0 &&
-        (await f.content().catch(() => "")).includes(text)
+          .catch(() => 0)) === 0
       )
-        return f;
+        continue;
+      const html = await f.content().catch(() => "");
+      if (wanted.every((t) => html.includes(t))) return f;
+    }
     await page.waitForTimeout(250);
   }
   return undefined;

@@ -180,7 +180,9 @@ export function buildContext(
       reason:
         choice.detail === "elided"
           ? "body elided: ranked below the spans shown in full"
-          : `lines pruned: they scored lowest for the question (${scorer.info.kind} scorer)`,
+          : isTypeOnPath(choice.ranked, unit)
+            ? "shown as a skeleton (header and fields): the class is on the call path only as the type"
+            : `lines pruned: they scored lowest for the question (${scorer.info.kind} scorer)`,
     });
   }
   const lineScores = packageLineScores(scorer, pack.spans);
