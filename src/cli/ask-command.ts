@@ -1,12 +1,9 @@
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { ask } from "../core/chat/ask";
 import type { Citation } from "../core/citations";
 import type { ContextPackage } from "../core/context/types";
-import { ContextEngine } from "../core/context/context-engine";
-import { retrievalCacheFile } from "../core/context/retrieval-cache";
-import { createNodeIndex } from "../core/index/node/create";
 import { type CommandSpec, type ParsedArgs, UsageError, intFlag, stringFlag, synopsis } from "./args";
+import { openRepository } from "./repo-engine";
 
 export const askSpec: CommandSpec = {
   name: "ask",
@@ -51,12 +48,7 @@ export async function runAsk(args: ParsedArgs, out: NodeJS.WritableStream): Prom
   // The key comes from the environment only: never a flag, so it stays out of shell history and process lists.
   const apiKey = process.env[keyVar];
 
-  const cacheDir = stringFlag(args, "cache");
-  const index = createNodeIndex([{ name: path.basename(path.resolve(repo)), path: repo }], { cacheDir });
-  const engine = new ContextEngine(index, {
-    cacheFile: cacheDir ? retrievalCacheFile(cacheDir, [repo]) : undefined,
-    log: (line) => process.stderr.write(`threadline: ${line}\n`),
-  });
+  const { index, engine } = openRepository(repo, stringFlag(args, "cache"));
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once("SIGINT", onSigint);

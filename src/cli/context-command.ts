@@ -1,11 +1,8 @@
 import * as fs from "node:fs";
-import * as path from "node:path";
-import { ContextEngine } from "../core/context/context-engine";
-import { retrievalCacheFile } from "../core/context/retrieval-cache";
 import type { SpanOrder } from "../core/context/types";
-import { createNodeIndex } from "../core/index/node/create";
 import { type CommandSpec, type ParsedArgs, UsageError, intFlag, stringFlag, synopsis } from "./args";
 import { LOCAL_MODEL_FLAGS, loadEvaluator, modelSettings } from "./model-flags";
+import { openRepository } from "./repo-engine";
 
 export const contextSpec: CommandSpec = {
   name: "context",
@@ -48,12 +45,7 @@ export async function runContext(args: ParsedArgs, out: NodeJS.WritableStream): 
   const order = (stringFlag(args, "order") ?? "edges") as SpanOrder;
   if (!["edges", "score", "source"].includes(order)) throw new UsageError(`--order must be edges, score or source`);
 
-  const cacheDir = stringFlag(args, "cache");
-  const index = createNodeIndex([{ name: path.basename(path.resolve(repo)), path: repo }], { cacheDir });
-  const engine = new ContextEngine(index, {
-    cacheFile: cacheDir ? retrievalCacheFile(cacheDir, [repo]) : undefined,
-    log: (line) => process.stderr.write(`threadline: ${line}\n`),
-  });
+  const { index, engine } = openRepository(repo, stringFlag(args, "cache"));
   try {
     await index.build();
     await index.save();
