@@ -69,7 +69,7 @@ async function phase(name: string, dir: string, cacheDir: string, edits: number)
     await index.build();
     const indexMs = performance.now() - t;
     // The editor and the MCP server warm up as soon as the index is loaded, before any question.
-    const prewarm = name === "warm-start-prewarm" ? engine.warmUp() : 0;
+    const prewarm = name === "warm-start-prewarm" ? (engine.warmUp()?.ms ?? 0) : 0;
     const first = timeQuestion(engine, QUESTIONS[0]!);
     const restored = engine.counts.restores;
     const warm = median(QUESTIONS.flatMap((q) => [timeQuestion(engine, q), timeQuestion(engine, q + " ")]));

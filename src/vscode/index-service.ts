@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { ContextEngine } from "../core/context/context-engine";
+import { ContextEngine, describeWarmUp } from "../core/context/context-engine";
 import { retrievalCacheFile } from "../core/context/retrieval-cache";
 import { createNodeIndex } from "../core/index/node/create";
 import type { IndexStats } from "../core/index/types";
@@ -192,16 +192,12 @@ export class IndexService implements vscode.Disposable {
     const engine = this.engine;
     setImmediate(() => {
       if (engine !== this.engine || !engine) return;
-      const ms = engine.warmUp();
-      if (ms === 0) return;
-      if (engine.counts.syncs === 0)
+      const done = engine.warmUp();
+      if (!done) return;
+      this.log.debug(describeWarmUp(done));
+      // Saved once built or restored; edits after that are saved with the index (saveTimer).
+      if (done.how === "built" || done.how === "restored")
         void engine.save().catch((e: unknown) => this.log.warn(`could not save the retrieval cache: ${String(e)}`));
-      const sync = engine.counts.lastSync;
-      this.log.debug(
-        sync && engine.counts.syncs > 0
-          ? `retrieval index synced in ${Math.round(ms)} ms: ${sync.changed} changed, ${sync.added} added, ${sync.removed} removed, ${sync.relinked} relinked`
-          : `retrieval index built in ${Math.round(ms)} ms`,
-      );
     });
   }
 

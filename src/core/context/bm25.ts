@@ -195,10 +195,6 @@ export class Bm25Index {
     return this.live;
   }
 
-  has(doc: number): boolean {
-    return doc < this.lengths.length && !this.dead[doc];
-  }
-
   /** Document frequency of a term. */
   df(term: number): number {
     return this.dfs[term] ?? 0;

@@ -20,6 +20,23 @@ export interface EngineCounts {
   lastSync?: SyncStats;
 }
 
+/** What a warm-up did: how the retrieval index was brought up to date ("current" when it already was). */
+export interface WarmUp {
+  ms: number;
+  how: "built" | "restored" | "synced" | "current";
+  sync?: SyncStats;
+}
+
+/** One log line for a warm-up, the same from every host. */
+export function describeWarmUp(w: WarmUp): string {
+  const ms = Math.round(w.ms);
+  if (w.how === "current") return `token counter loaded in ${ms} ms`;
+  const s = w.sync;
+  return w.how === "synced" && s
+    ? `retrieval index synced in ${ms} ms: ${s.changed} changed, ${s.added} added, ${s.removed} removed, ${s.relinked} relinked`
+    : `retrieval index ${w.how} in ${ms} ms`;
+}
+
 /**
  * Keeps the retrieval index in step with a workspace index and builds
  * context packages from it. The retrieval index is built on the first
@@ -31,6 +48,7 @@ export class ContextEngine {
   private readonly counters = new Map<string, TokenCounter>();
   readonly counts: EngineCounts = { builds: 0, syncs: 0, restores: 0 };
   private savedVersion: number | undefined;
+  private lastPrepare: WarmUp["how"] = "current";
 
   /**
    * `cacheFile` persists the retrieval index (see `retrieval-cache.ts`): the
@@ -44,12 +62,16 @@ export class ContextEngine {
 
   /** Brings the retrieval index up to date; returns the milliseconds it took (0 when it was current). */
   prepare(): number {
-    if (this.retrieval?.version === this.index.version) return 0;
+    if (this.retrieval?.version === this.index.version) {
+      this.lastPrepare = "current";
+      return 0;
+    }
     const t = performance.now();
     if (this.retrieval) {
       const changed = this.index.changedSince(this.retrieval.version);
       this.counts.lastSync = this.retrieval.index.sync(this.index, readIndexedText, changed);
       this.counts.syncs++;
+      this.lastPrepare = "synced";
       this.retrieval.version = this.index.version;
     } else {
       this.retrieval = { version: this.index.version, index: this.restoreOrBuild() };
@@ -61,14 +83,16 @@ export class ContextEngine {
    * Everything the first question would otherwise pay for: the retrieval index
    * (built, restored or synced) and the default token counter (tiktoken takes
    * a fraction of a second to load). Hosts call it when the index is ready.
-   * Returns the milliseconds it took (0 when nothing was left to do).
+   * Says what it did, or undefined when nothing was left to do.
    */
-  warmUp(): number {
+  warmUp(): WarmUp | undefined {
     const t = performance.now();
     const fresh = !this.counters.has(DEFAULT_ENCODING);
-    const ms = this.prepare();
+    this.prepare();
     this.counter();
-    return ms === 0 && !fresh ? 0 : performance.now() - t;
+    if (this.lastPrepare === "current" && !fresh) return undefined;
+    const how = this.lastPrepare;
+    return { ms: performance.now() - t, how, ...(how === "synced" ? { sync: this.counts.lastSync } : {}) };
   }
 
   private restoreOrBuild(): RetrievalIndex {
@@ -79,6 +103,7 @@ export class ContextEngine {
         const restored = RetrievalIndex.restore(loaded.dump, this.index, readIndexedText);
         this.counts.restores++;
         this.counts.lastSync = restored.lastSync;
+        this.lastPrepare = "restored";
         if (restored.lastSync.added + restored.lastSync.changed + restored.lastSync.removed === 0)
           this.savedVersion = this.index.version;
         return restored;
@@ -89,6 +114,7 @@ export class ContextEngine {
       this.options.log?.(`retrieval cache ${file} rejected (${loaded.reason}); rebuilding it`);
     }
     this.counts.builds++;
+    this.lastPrepare = "built";
     return RetrievalIndex.build(this.index, readIndexedText);
   }
 

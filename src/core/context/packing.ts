@@ -41,10 +41,6 @@ export function unpackList(packed: PackedLists, i: number): number[] {
   return Array.from(packed.items.subarray(packed.offsets[i]!, packed.offsets[i + 1]!));
 }
 
-export function listCount(packed: PackedLists): number {
-  return packed.offsets.length - 1;
-}
-
 const KINDS: readonly Unit["kind"][] = ["block", ...SYMBOL_KINDS];
 
 /** Units as columns; file and name are indexes into de-duplicated string tables. */

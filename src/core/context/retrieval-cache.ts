@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as v8 from "node:v8";
 import { errorMessage } from "../result";
+import { unpackStrings } from "./packing";
 import { RETRIEVAL_SCHEMA_VERSION, type RetrievalDump } from "./retrieval-index";
 
 /**
@@ -59,7 +60,7 @@ function validate(data: unknown): string | undefined {
     )
       return "a search index is missing";
   if (!d.units || !(d.units.start instanceof Uint32Array)) return "the units are missing";
-  const files = d.paths === "" ? 0 : d.paths!.split("\u0000").length;
+  const files = unpackStrings(d.paths!).length;
   if (!d.unitsByFile || d.unitsByFile.offsets.length !== files + 1 || d.fileDocs?.length !== files)
     return "the file tables disagree";
   const units = d.units.start.length;

@@ -295,7 +295,8 @@ export class RetrievalIndex {
 
     const changedNames = new Set<string>();
     const relink = new Set<WorkspacePath>();
-    let newPaths = removed.length > 0;
+    // A new path would sit at the end of the path-keyed maps; a removal keeps their order.
+    let newPaths = false;
     for (const p of removed) {
       this.dropFile(p, changedNames);
       stats.removed++;

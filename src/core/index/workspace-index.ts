@@ -269,7 +269,6 @@ export class WorkspaceIndex {
     }
   }
 
-  /** Bumped on every change, so derived data (the retrieval index) knows when it is stale. */
   /**
    * The paths changed since `version`, when every change since then was one
    * file at a time; undefined when a build happened since (diff everything).
@@ -293,6 +292,7 @@ export class WorkspaceIndex {
     this.fullChangeAt = this.versionCounter;
   }
 
+  /** Bumped on every change, so derived data (the retrieval index) knows when it is stale. */
   get version(): number {
     return this.versionCounter;
   }

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { watch, type FSWatcher } from "chokidar";
-import { ContextEngine } from "../context/context-engine";
+import { ContextEngine, describeWarmUp } from "../context/context-engine";
 import { retrievalCacheFile } from "../context/retrieval-cache";
 import { createNodeIndex } from "../index/node/create";
 import type { IndexStats } from "../index/types";
@@ -113,19 +113,17 @@ export class LiveWorkspace implements ToolWorkspace {
   }
 
   /**
-   * Rebuilds the retrieval index right after the workspace index changed, so that a question
-   * asked a moment later does not pay for it. (It is still a whole rebuild: see ARCHITECTURE.)
+   * Brings the retrieval index up to date (and loads the token counter) right after the
+   * workspace index changed, so that a question asked a moment later does not pay for it.
    */
   private prewarm(): void {
     setImmediate(() => {
       if (this.disposed) return;
-      const ms = this.engine.warmUp();
-      if (ms === 0) return;
-      const { restores, syncs } = this.engine.counts;
-      const how = syncs > 0 ? "synced" : restores > 0 ? "restored" : "built";
-      this.log(`retrieval index ${how} in ${Math.round(ms)} ms`);
-      // Saved once built; edits after that are saved when the server stops.
-      if (syncs === 0)
+      const done = this.engine.warmUp();
+      if (!done) return;
+      this.log(describeWarmUp(done));
+      // Saved once built or restored; edits after that are saved when the server stops.
+      if (done.how === "built" || done.how === "restored")
         void this.engine.save().catch((e: unknown) => this.log(`could not save the retrieval cache: ${String(e)}`));
     });
   }
