@@ -21,6 +21,8 @@ import { ContextEngine } from "../src/core/context/context-engine";
 import type { TokenCounter } from "../src/core/context/token-counter";
 import { createNodeIndex } from "../src/core/index/node/create";
 import type { WorkspaceIndex } from "../src/core/index/workspace-index";
+import type { HistoryIndex } from "../src/core/history/history-index";
+import { openHistory } from "../src/core/history/open-history";
 import { linesInContext, loadInstances, score, type Instance, type Scores } from "./swebench";
 
 const args = process.argv.slice(2);
@@ -38,6 +40,9 @@ const dataFiles = (
   .filter(Boolean);
 const mirrors = process.env.THREADLINE_MIRRORS ?? path.resolve("..", ".mirror");
 const work = path.join(os.tmpdir(), "threadline-bench");
+/** `--history off` measures without the history signal only; by default both, in the same run. */
+const withHistory = flag("history") !== "off";
+const SYSTEMS = withHistory ? ["threadline", "threadline+history", "bm25-files"] : ["threadline", "bm25-files"];
 
 interface Row {
   repo: string;
@@ -48,8 +53,41 @@ interface Row {
   ms: number;
 }
 
+const mirrorOf = (instance: Instance) => path.join(mirrors, instance.repo.replace("/", "+"), "repo");
+
+/**
+ * The history an instance may see: commits that are ancestors of its base
+ * commit, read from the mirror exactly as `context --git-dir --git-rev` reads
+ * them. Checked for leakage: no commit of the view may be reachable from the
+ * mirror's refs without being reachable from the base commit (the instance's
+ * own fix is among those), and the base commit itself must head the view's ancestry.
+ */
+async function historyFor(instance: Instance): Promise<{ index: HistoryIndex; ms: number } | { reason: string }> {
+  const gitDir = mirrorOf(instance);
+  const r = await openHistory(
+    { gitDir, rev: instance.base_commit },
+    { cacheFile: path.join(work, "history", instance.repo.replace("/", "+") + ".bin") },
+  );
+  if (!r.ok) return { reason: r.reason };
+  if (r.head !== instance.base_commit) throw new Error(`${instance.instance_id}: history resolved to ${r.head}`);
+  const later = new Set(
+    execSync(`git --git-dir=${JSON.stringify(gitDir)} rev-list --all --not ${instance.base_commit}`, {
+      encoding: "utf8",
+      maxBuffer: 1 << 30,
+    })
+      .split("\n")
+      .filter(Boolean),
+  );
+  const leaked = r.index.commits.filter((c) => later.has(c.id));
+  if (leaked.length > 0)
+    throw new Error(`${instance.instance_id}: ${leaked.length} commits after the base commit leaked into history`);
+  leakChecks.push(later.size);
+  return { index: r.index, ms: r.ms };
+}
+const leakChecks: number[] = [];
+
 function materialize(instance: Instance): string | undefined {
-  const gitDir = path.join(mirrors, instance.repo.replace("/", "+"), "repo");
+  const gitDir = mirrorOf(instance);
   if (!fs.existsSync(gitDir)) return undefined;
   const dir = path.join(work, "trees", instance.repo.replace("/", "+"));
   const stamp = path.join(work, "trees", instance.repo.replace("/", "+") + ".commit");
@@ -135,6 +173,7 @@ async function run(dataFile: string): Promise<void> {
   const rows: Row[] = [];
   const skipped = new Set<string>();
   const prepareMs: number[] = [];
+  const historyMs: number[] = [];
   for (const [n, instance] of instances.entries()) {
     const dir = materialize(instance);
     if (!dir) {
@@ -153,6 +192,10 @@ async function run(dataFile: string): Promise<void> {
     const counter = engine.counter("o200k_base");
     const bm = buildBaseline(retrieval.lines);
     const fileLines = (f: string) => retrieval.lines.get(f);
+    const history = withHistory ? await historyFor(instance) : undefined;
+    if (history && "ms" in history) historyMs.push(history.ms);
+    if (history && "reason" in history)
+      process.stderr.write(`${instance.instance_id}: no history (${history.reason})\n`);
     const symbolsOf = (f: string) =>
       index.get(f)?.symbols.map((s) => ({ name: s.qualifiedName, kind: s.kind, start: s.start, end: s.end }));
     for (const budget of budgets) {
@@ -168,6 +211,20 @@ async function run(dataFile: string): Promise<void> {
         tokens: pack.tokens,
         ms,
       });
+      if (history && "index" in history) {
+        const th = performance.now();
+        const hp = engine.build(instance.problem_statement, { budget, history: history.index });
+        const hms = performance.now() - th;
+        if (hp.tokens > budget) throw new Error(`${instance.instance_id}: ${hp.tokens} tokens > budget ${budget}`);
+        rows.push({
+          repo: instance.repo,
+          system: "threadline+history",
+          budget,
+          scores: score(instance, linesInContext(hp.text, fileLines), symbolsOf),
+          tokens: hp.tokens,
+          ms: hms,
+        });
+      }
       const b = baseline(index, instance.problem_statement, budget, counter, bm);
       rows.push({
         repo: instance.repo,
@@ -178,28 +235,36 @@ async function run(dataFile: string): Promise<void> {
         ms: b.ms,
       });
     }
-    const last = rows.filter((r) => r.system === "threadline").slice(-budgets.length);
-    process.stderr.write(
-      `[${n + 1}/${instances.length}] ${instance.instance_id}: ` +
-        last
-          .map(
-            (r) =>
-              `${r.budget}: file ${r.scores.fileRecall} fn ${r.scores.functionRecall?.toFixed(2) ?? "-"} line ${r.scores.lineRecall?.toFixed(2) ?? "-"}`,
-          )
-          .join(" | ") +
-        "\n",
-    );
+    for (const system of SYSTEMS.slice(0, -1)) {
+      const last = rows.filter((r) => r.system === system && r.repo === instance.repo).slice(-budgets.length);
+      process.stderr.write(
+        `[${n + 1}/${instances.length}] ${instance.instance_id} ${system}: ` +
+          last
+            .map(
+              (r) =>
+                `${r.budget}: file ${r.scores.fileRecall} fn ${r.scores.functionRecall?.toFixed(2) ?? "-"} line ${r.scores.lineRecall?.toFixed(2) ?? "-"}`,
+            )
+            .join(" | ") +
+          "\n",
+      );
+    }
     engine.dispose();
     index.dispose();
   }
   const name = path.basename(dataFile, ".jsonl");
   console.log(
-    `\n${name}: ${rows.length / (2 * budgets.length)} instances measured${skipped.size ? `; skipped (no mirror): ${[...skipped].join(", ")}` : ""}`,
+    `\n${name}: ${rows.filter((r) => r.system === "threadline").length / budgets.length} instances measured${skipped.size ? `; skipped (no mirror): ${[...skipped].join(", ")}` : ""}`,
   );
   console.log(
     `retrieval index build per tree: p50 ${pct(prepareMs, 0.5).toFixed(0)} ms, p95 ${pct(prepareMs, 0.95).toFixed(0)} ms`,
   );
+  if (historyMs.length > 0)
+    console.log(
+      `history view per instance (load, list, build): p50 ${pct(historyMs, 0.5).toFixed(0)} ms, p95 ${pct(historyMs, 0.95).toFixed(0)} ms; ` +
+        `leak check passed on ${leakChecks.length} instances (${Math.round(mean(leakChecks))} later commits excluded on average)`,
+    );
   table(rows, budgets, (r) => String(r.budget), "budget");
+  if (withHistory) winsAndLosses(rows, instances.length, budgets);
   // Per repository, at the middle budget.
   const mid = budgets[Math.floor(budgets.length / 2)]!;
   console.log(`\n${name} by repository at ${mid}:`);
@@ -224,15 +289,17 @@ const percent = (xs: (number | undefined)[]) => {
 /** One line per (group, system): file-all, file-any, function and line recall, tokens, latency. */
 function table(rows: Row[], groups: readonly (string | number)[], groupOf: (r: Row) => string, label: string): void {
   const width = Math.max(label.length, ...groups.map((g) => String(g).length)) + 1;
-  console.log(`${label.padEnd(width)} system      file-all  file-any  function     line  mean tokens  p50 ms  p95 ms`);
+  console.log(
+    `${label.padEnd(width)} system              file-all  file-any  function     line  mean tokens  p50 ms  p95 ms`,
+  );
   for (const group of groups) {
-    for (const system of ["threadline", "bm25-files"]) {
+    for (const system of SYSTEMS) {
       const rs = rows.filter((r) => groupOf(r) === String(group) && r.system === system);
       if (rs.length === 0) continue;
       console.log(
         [
           String(group).padEnd(width - 1),
-          system.padEnd(11),
+          system.padEnd(19),
           percent(rs.map((r) => r.scores.fileRecall)).padStart(8),
           percent(rs.map((r) => r.scores.fileAny)).padStart(9),
           percent(rs.map((r) => r.scores.functionRecall)).padStart(9),
@@ -255,6 +322,31 @@ function table(rows: Row[], groups: readonly (string | number)[], groupOf: (r: R
         ].join(" "),
       );
     }
+  }
+}
+
+/** Per instance, at each budget: how many gain or lose a gold function (or file-all) with history. */
+function winsAndLosses(rows: Row[], _n: number, budgets: number[]): void {
+  for (const budget of budgets) {
+    const plain = rows.filter((r) => r.system === "threadline" && r.budget === budget);
+    const hist = rows.filter((r) => r.system === "threadline+history" && r.budget === budget);
+    if (plain.length !== hist.length) continue;
+    let fnWin = 0;
+    let fnLoss = 0;
+    let fileWin = 0;
+    let fileLoss = 0;
+    plain.forEach((p, i) => {
+      const h = hist[i]!;
+      const a = p.scores.functionRecall ?? 0;
+      const b = h.scores.functionRecall ?? 0;
+      if (b > a) fnWin++;
+      if (b < a) fnLoss++;
+      if (h.scores.fileRecall > p.scores.fileRecall) fileWin++;
+      if (h.scores.fileRecall < p.scores.fileRecall) fileLoss++;
+    });
+    console.log(
+      `history at ${budget}: function recall up on ${fnWin}, down on ${fnLoss} instances; file-all up on ${fileWin}, down on ${fileLoss}`,
+    );
   }
 }
 

@@ -3,6 +3,7 @@ import { ask } from "../core/chat/ask";
 import type { Citation } from "../core/citations";
 import type { ContextPackage } from "../core/context/types";
 import { type CommandSpec, type ParsedArgs, UsageError, intFlag, stringFlag, synopsis } from "./args";
+import { HISTORY_FLAGS, cliHistory } from "./history-flags";
 import { openRepository } from "./repo-engine";
 
 export const askSpec: CommandSpec = {
@@ -24,6 +25,7 @@ export const askSpec: CommandSpec = {
     { name: "budget", value: "<n>", description: "Tokens of context.", default: "8000" },
     { name: "max-output-tokens", value: "<n>", description: "Most tokens of the answer.", default: "1024" },
     { name: "cache", value: "<dir>", description: "Index cache folder.", default: "no cache" },
+    ...HISTORY_FLAGS,
     {
       name: "format",
       value: "text|json",
@@ -53,7 +55,7 @@ export async function runAsk(args: ParsedArgs, out: NodeJS.WritableStream): Prom
   const onSigint = () => abort.abort();
   process.once("SIGINT", onSigint);
   try {
-    await index.build();
+    const [repoHistory] = await Promise.all([cliHistory(args, repo, stringFlag(args, "cache")), index.build()]);
     await index.save();
     const record = await ask(
       engine,
@@ -65,7 +67,7 @@ export async function runAsk(args: ParsedArgs, out: NodeJS.WritableStream): Prom
         timeoutMs: 120_000,
         maxRetries: 3,
       },
-      { question, history: [], budget: intFlag(args, "budget", 8000) },
+      { question, history: [], budget: intFlag(args, "budget", 8000), repoHistory },
       (e) => {
         if (e.type === "delta" && format === "text") out.write(e.text);
         if (e.type === "notice") process.stderr.write(`threadline: ${e.message}\n`);

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import type { SpanOrder } from "../core/context/types";
 import { type CommandSpec, type ParsedArgs, UsageError, intFlag, stringFlag, synopsis } from "./args";
 import { LOCAL_MODEL_FLAGS, loadEvaluator, modelSettings } from "./model-flags";
+import { HISTORY_FLAGS, cliHistory } from "./history-flags";
 import { openRepository } from "./repo-engine";
 
 export const contextSpec: CommandSpec = {
@@ -23,6 +24,7 @@ export const contextSpec: CommandSpec = {
     { name: "cache", value: "<dir>", description: "Index cache folder.", default: "no cache" },
     { name: "order", value: "edges|score|source", description: "Order of the file groups.", default: "edges" },
     ...LOCAL_MODEL_FLAGS,
+    ...HISTORY_FLAGS,
     {
       name: "format",
       value: "text|json",
@@ -47,9 +49,10 @@ export async function runContext(args: ParsedArgs, out: NodeJS.WritableStream): 
 
   const { index, engine } = openRepository(repo, stringFlag(args, "cache"));
   try {
-    await index.build();
+    // History is read by git while the index parses: they share no state.
+    const [history] = await Promise.all([cliHistory(args, repo, stringFlag(args, "cache")), index.build()]);
     await index.save();
-    const options = { budget, encoding: stringFlag(args, "encoding"), order };
+    const options = { budget, encoding: stringFlag(args, "encoding"), order, ...history };
     try {
       engine.counter(options.encoding);
     } catch (e) {

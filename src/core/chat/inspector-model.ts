@@ -80,7 +80,15 @@ export function describeReason(r: Reason): string {
       return `local model attention ${r.score}`;
     case "explain":
       return `on the call path: ${r.role}`;
+    case "history":
+      return describeHistoryReason(r);
   }
+}
+
+/** `history: 3 commits, e.g. 1a2b3c4 "Fix latex printing of …" (2019)` */
+export function describeHistoryReason(r: Extract<Reason, { kind: "history" }>): string {
+  const subject = r.example.subject.length > 60 ? r.example.subject.slice(0, 59) + "…" : r.example.subject;
+  return `history: ${r.commits} commit${r.commits === 1 ? "" : "s"}, e.g. ${r.example.id.slice(0, 7)} "${subject}" (${r.example.year})`;
 }
 
 /** The request as Markdown, for export. */

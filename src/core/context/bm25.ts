@@ -67,27 +67,41 @@ export class Bm25Index {
 
   /** Adds a document; returns its id (ids are never reused). */
   add(counts: ReadonlyMap<number, number>): number {
+    return this.push(counts.size, (emit) => {
+      for (const [term, tf] of counts) emit(term, tf);
+    });
+  }
+
+  private push(size: number, each: (emit: (term: number, tf: number) => void) => void): number {
     const doc = this.lengths.length;
-    if (this.used + counts.size * 2 > this.terms.length) {
-      const grown = new Uint32Array(Math.max(this.terms.length * 2, this.used + counts.size * 2));
+    if (this.used + size * 2 > this.terms.length) {
+      const grown = new Uint32Array(Math.max(this.terms.length * 2, this.used + size * 2));
       grown.set(this.terms.subarray(0, this.used));
       this.terms = grown;
     }
     let length = 0;
-    for (const [term, tf] of counts) {
+    each((term, tf) => {
       this.terms[this.used++] = term;
       this.terms[this.used++] = tf;
       length += tf;
       this.dfs[term] = (this.dfs[term] ?? 0) + 1;
-    }
+    });
     this.offsets.push(this.used);
     this.dead.push(0);
     this.lengths.push(length);
     this.live++;
     this.totalLength += length;
-    this.livePairs += counts.size;
-    this.addedPairs += counts.size;
+    this.livePairs += size;
+    this.addedPairs += size;
     return doc;
+  }
+
+  /** Adds a document given as flat [term, tf, term, tf, …] pairs (a persisted document); returns its id. */
+  addPairs(pairs: Uint32Array): number {
+    const size = pairs.length >> 1;
+    return this.push(size, (emit) => {
+      for (let i = 0; i + 1 < pairs.length; i += 2) emit(pairs[i]!, pairs[i + 1]!);
+    });
   }
 
   remove(doc: number): void {

@@ -49,10 +49,11 @@ export function buildContext(
   scorer: LineScorer = lexicalScorer(index, question),
 ): ContextPackage {
   const t0 = performance.now();
-  const ranked = withFocus(index, rankUnits(index, question, options.editor, !options.focus?.length), options).slice(
-    0,
-    MAX_CANDIDATES,
-  );
+  const ranked = withFocus(
+    index,
+    rankUnits(index, question, options.editor, !options.focus?.length, options.history),
+    options,
+  ).slice(0, MAX_CANDIDATES);
   const t1 = performance.now();
   const budget = Math.max(0, Math.floor(options.budget));
   const tokensOf = (r: RankedUnit, detail: Exclude<Detail, "pruned">) => {
@@ -194,12 +195,19 @@ export function buildContext(
     ...pack,
     pruned,
     scorer: scorer.info,
+    ...historyState(options),
     stats: {
       candidates: ranked.length,
       uncompressedTokens,
       ms: { rank: ms(t1 - t0), select: ms(t2 - t1), render: ms(t3 - t2), total: ms(t3 - t0) },
     },
   };
+}
+
+function historyState(options: ContextOptions): Pick<ContextPackage, "history"> {
+  if (options.history) return { history: { state: "used", commits: options.history.size } };
+  if (options.historyUnavailable) return { history: { state: "unavailable", reason: options.historyUnavailable } };
+  return {};
 }
 
 function isTypeOnPath(r: RankedUnit, unit: Unit): boolean {

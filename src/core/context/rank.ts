@@ -2,7 +2,7 @@ import type { WorkspacePath } from "../index/types";
 import { personalizedPageRank } from "./pagerank";
 import { parseQuestion } from "./question";
 import type { RetrievalIndex } from "./retrieval-index";
-import type { EditorFocus, Reason } from "./types";
+import type { EditorFocus, HistoryLookup, Reason } from "./types";
 
 /**
  * How much each signal counts. Lexical scores are normalised to the best hit
@@ -43,6 +43,15 @@ export const RankWeights = {
    * ("hooks", "dispatch") without being the code that does it.
    */
   prose: 0.35,
+  /**
+   * Past commits whose message and changed identifiers match the question credit the
+   * definitions they changed (shared by how many they changed, damped by how often each
+   * is changed at all): issues that describe behaviour without naming code still have
+   * commits that did.
+   */
+  history: 1.0,
+  /** The same commits' files, shared by how many files each touched: a file prior. */
+  historyFile: 0.5,
 } as const;
 
 const TEST_PATH =
@@ -106,6 +115,7 @@ export function rankUnits(
   question: string,
   editor?: EditorFocus,
   fillVague = true,
+  history?: HistoryLookup,
 ): RankedUnit[] {
   const scores = new Map<number, { score: number; reasons: Reason[] }>();
   const add = (unit: number, amount: number, reason: Reason) => {
@@ -167,6 +177,7 @@ export function rankUnits(
     share(hits, MAX_PHRASE_UNITS, RankWeights.phrase, { kind: "phrase", text: phrase });
   }
   if (editor) addEditorSignals(index, editor, add);
+  const historyFiles = history ? addHistorySignal(index, history, question, add) : new Map<WorkspacePath, number>();
 
   // Seed the graph walk with the strongest direct evidence.
   const seeded = [...scores.entries()].sort((a, b) => b[1].score - a[1].score).slice(0, GRAPH_SEEDS);
@@ -191,6 +202,8 @@ export function rankUnits(
     if (f) entry.score += RankWeights.file * f;
     const c = classScore.get(index.classOf[u]!);
     if (c) entry.score += RankWeights.class * c;
+    const h = historyFiles.get(index.units[u]!.file);
+    if (h) entry.score += RankWeights.historyFile * h;
   }
   if (!aboutTests(question)) {
     for (const [u, entry] of scores) if (isTestPath(index.units[u]!.file)) entry.score *= RankWeights.testFile;
@@ -212,6 +225,78 @@ export function rankUnits(
   // Prose that even so scores under half the best unit is not worth its room on a question about code.
   const floor = (ranked[0]?.score ?? 0) * PROSE_MIN_SHARE;
   return ranked.filter((r) => r.score >= floor || !proseDamped(r.unit));
+}
+
+/** Commits searched per question; the prototype found no gain past the best hundred. */
+const HISTORY_COMMITS = 100;
+/** A unit credited less than this share of the best-credited one is noise, not a candidate. */
+const HISTORY_MIN_SHARE = 0.05;
+
+/**
+ * Credits the definitions and files that the best-matching commits changed.
+ * Returns each file's history prior (0..1), applied once the candidates are known.
+ */
+function addHistorySignal(
+  index: RetrievalIndex,
+  history: HistoryLookup,
+  question: string,
+  add: (unit: number, amount: number, reason: Reason) => void,
+): Map<WorkspacePath, number> {
+  const hits = history.search(question, HISTORY_COMMITS);
+  const files = new Map<WorkspacePath, number>();
+  const best = hits[0]?.score ?? 0;
+  if (best <= 0) return files;
+  const credit = new Map<number, { amount: number; commits: number; example: (typeof hits)[number] }>();
+  const byName = new Map<WorkspacePath, Map<string, number[]>>();
+  const unitsNamed = (file: WorkspacePath, name: string): number[] => {
+    let names = byName.get(file);
+    if (!names) {
+      byName.set(file, (names = new Map()));
+      for (const u of index.unitsByFile.get(file) ?? []) {
+        const full = index.units[u]!.name;
+        const simple = full.slice(full.lastIndexOf(".") + 1);
+        const list = names.get(simple);
+        if (list) list.push(u);
+        else names.set(simple, [u]);
+      }
+    }
+    return names.get(name) ?? [];
+  };
+  for (const hit of hits) {
+    const s = hit.score / best;
+    const present = hit.files.filter((f) => index.files.has(f));
+    for (const f of present) files.set(f, (files.get(f) ?? 0) + s / present.length);
+    const touched = new Map<number, number>();
+    for (const [f, name] of hit.symbols) {
+      const file = hit.files[f]!;
+      const units = unitsNamed(file, name);
+      // Widely changed definitions collect credit from many loosely similar commits: damp them.
+      const damp = 1 / (1 + Math.log(Math.max(1, history.touches(file, name))));
+      for (const u of units) if (!touched.has(u)) touched.set(u, damp);
+    }
+    for (const [unit, damp] of touched) {
+      const amount = (s / touched.size) * damp;
+      const entry = credit.get(unit);
+      if (entry) {
+        entry.amount += amount;
+        entry.commits++;
+      } else credit.set(unit, { amount, commits: 1, example: hit });
+    }
+  }
+  const maxFile = Math.max(0, ...files.values());
+  if (maxFile > 0) for (const [f, v] of files) files.set(f, v / maxFile);
+  const maxCredit = Math.max(0, ...[...credit.values()].map((c) => c.amount));
+  if (maxCredit <= 0) return files;
+  for (const [unit, c] of credit) {
+    const share = c.amount / maxCredit;
+    if (share < HISTORY_MIN_SHARE) continue;
+    add(unit, RankWeights.history * share, {
+      kind: "history",
+      commits: c.commits,
+      example: { id: c.example.id, subject: c.example.subject, year: new Date(c.example.time * 1000).getUTCFullYear() },
+    });
+  }
+  return files;
 }
 
 function addEditorSignals(

@@ -13,7 +13,8 @@ export type Reason =
   | { kind: "editor"; what: "active" | "selection" | "open" }
   | { kind: "graph"; score: number }
   | { kind: "model"; score: number }
-  | { kind: "explain"; role: string };
+  | { kind: "explain"; role: string }
+  | { kind: "history"; commits: number; example: { id: string; subject: string; year: number } };
 
 export interface ContextSpan {
   /** Citation id, `S1`, `S2`, … in the order the spans appear in the text. */
@@ -62,6 +63,8 @@ export interface ContextPackage {
   sections: { outline: number; spans: number };
   /** Which scorer chose and pruned lines: the lexical one, or a local model (evaluator heads). */
   scorer: ScorerInfo;
+  /** Whether the ranking searched the repository's history; absent when history was not asked for. */
+  history?: HistoryState;
   stats: {
     candidates: number;
     /** Tokens the shown spans would take with no body elided: the "before compression" figure. */
@@ -69,6 +72,32 @@ export interface ContextPackage {
     ms: Record<string, number>;
   };
 }
+
+/** A past commit whose message and changes match a question (core/history finds them; context only needs this). */
+export interface HistoryHit {
+  id: string;
+  /** Author time, seconds since the epoch. */
+  time: number;
+  subject: string;
+  /** BM25 of the question against the commit's message and changed identifiers. */
+  score: number;
+  /** Workspace paths the commit touched (those that map into the workspace). */
+  files: readonly WorkspacePath[];
+  /** Definitions it changed: [index into `files`, simple name]. */
+  symbols: readonly (readonly [number, string])[];
+}
+
+/** The repository's history as ranking sees it: commits reachable from one revision. */
+export interface HistoryLookup {
+  /** Commits searched. */
+  readonly size: number;
+  search(question: string, limit: number): HistoryHit[];
+  /** How many of the commits touched this definition (by simple name) of this file. */
+  touches(file: WorkspacePath, name: string): number;
+}
+
+/** Whether a package's ranking used history, and if not, why (so an answer can say so). */
+export type HistoryState = { state: "used"; commits: number } | { state: "unavailable"; reason: string };
 
 /** The editor's view of the user's focus, when there is an editor. */
 export interface EditorFocus {
@@ -94,6 +123,10 @@ export interface ContextOptions {
   order?: SpanOrder;
   /** Locations to include first, in this order, before anything ranked (Explain Across Files). */
   focus?: readonly FocusLocation[];
+  /** The repository's commits, searched as one more ranking signal; absent: no history signal. */
+  history?: HistoryLookup;
+  /** Why there is no `history` (still being read, no git, …), recorded in the package. */
+  historyUnavailable?: string;
 }
 
 /** A retrievable unit of code: a function, a class header, or a module-level block. */

@@ -1,0 +1,183 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, test } from "node:test";
+import { ContextEngine } from "../../src/core/context/context-engine";
+import { rankUnits } from "../../src/core/context/rank";
+import { describeReason } from "../../src/core/chat/inspector-model";
+import { locateRepository, openHistory, type HistoryResult } from "../../src/core/history/open-history";
+import { GitRepo } from "../helpers/git-repo";
+import { indexFor } from "../helpers/index";
+
+const cleanups: (() => void)[] = [];
+after(() => cleanups.forEach((c) => c()));
+
+const tmpFile = (name: string) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-hcache-"));
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return path.join(dir, name);
+};
+
+/** A small shop whose history says, in words, what each function is about; the code itself never does. */
+function shopRepo(): { repo: GitRepo; fixVat: string } {
+  const repo = GitRepo.init();
+  cleanups.push(() => repo.cleanup());
+  repo
+    .write("shop/tax.py", "def levy(amount, kind):\n    return amount * 0.2\n")
+    .write(
+      "shop/cart.py",
+      "def drop_line(cart, sku):\n    cart.pop(sku)\n\n\ndef total(cart):\n    return sum(cart.values())\n",
+    )
+    .write("README.md", "# Shop\n");
+  repo.commit("Initial shop");
+  repo.write(
+    "shop/tax.py",
+    "def levy(amount, kind):\n    if kind == 'exempt':\n        return 0\n    return int(amount * 20) / 100\n",
+  );
+  const fixVat = repo.commit("Fix VAT rounding for zero-rated goods");
+  repo.write(
+    "shop/cart.py",
+    "def drop_line(cart, sku):\n    cart.pop(sku, None)\n\n\ndef total(cart):\n    return sum(cart.values())\n",
+  );
+  repo.commit("Removing an item that is not in the basket no longer crashes");
+  return { repo, fixVat };
+}
+
+const ok = (r: HistoryResult) => {
+  assert.ok(r.ok, r.ok ? "" : r.reason);
+  return r;
+};
+
+test("a question worded like a commit message ranks that commit's function first, and the reason names the commit", async () => {
+  const { repo, fixVat } = shopRepo();
+  const r = ok(await openHistory({ workTree: repo.root }, { cacheFile: tmpFile("h.bin") }));
+  assert.equal(r.index.size, 3);
+  const index = indexFor(repo.root);
+  await index.build();
+  const engine = new ContextEngine(index);
+  cleanups.push(() => (engine.dispose(), index.dispose()));
+  engine.prepare();
+  const retrieval = engine.retrievalIndex!;
+  const question = "Why is VAT rounding wrong for zero-rated goods?";
+  const plain = rankUnits(retrieval, question);
+  assert.notEqual(retrieval.units[plain[0]!.unit]!.name, "levy", "without history the words match nothing in levy");
+  const ranked = rankUnits(retrieval, question, undefined, true, r.index);
+  const top = ranked[0]!;
+  assert.equal(retrieval.units[top.unit]!.name, "levy");
+  const reason = top.reasons.find((x) => x.kind === "history");
+  assert.ok(reason && reason.kind === "history");
+  assert.equal(reason.example.id, fixVat);
+  assert.match(
+    describeReason(reason),
+    new RegExp(
+      `^history: 1 commit, e\\.g\\. ${fixVat.slice(0, 7)} "Fix VAT rounding for zero-rated goods" \\(2020\\)$`,
+    ),
+  );
+  // The package says history was used, and shows levy.
+  const pack = engine.build(question, { budget: 2000, history: r.index });
+  assert.deepEqual(pack.history, { state: "used", commits: 3 });
+  assert.ok(pack.spans.some((s) => s.symbol === "levy"));
+  const without = engine.build(question, { budget: 2000, historyUnavailable: "still reading history" });
+  assert.deepEqual(without.history, { state: "unavailable", reason: "still reading history" });
+});
+
+test("after a new commit only that commit is read; a branch switch and a rebase change the view", async () => {
+  const { repo } = shopRepo();
+  const cacheFile = tmpFile("h.bin");
+  const first = ok(await openHistory({ workTree: repo.root }, { cacheFile }));
+  assert.equal(first.mined, 3);
+  repo.write("shop/ship.py", "def parcel_cost(kg):\n    return 5 + kg\n");
+  const shipping = repo.commit("Charge parcels by weight");
+  const second = ok(await openHistory({ workTree: repo.root }, { cacheFile }));
+  assert.equal(second.mined, 1, "only the new commit is mined");
+  assert.equal(second.index.size, 4);
+  assert.equal(second.index.search("parcels weight", 1)[0]?.id, shipping);
+
+  repo.git("checkout", "-q", "-b", "feature", "HEAD~1");
+  repo.write("shop/gift.py", "def wrap(item):\n    return item\n");
+  const gift = repo.commit("Gift wrapping");
+  const onFeature = ok(await openHistory({ workTree: repo.root }, { cacheFile }));
+  const ids = (r: HistoryResult & { ok: true }) => new Set(r.index.commits.map((c) => c.id));
+  assert.equal(onFeature.mined, 1);
+  assert.ok(ids(onFeature).has(gift) && !ids(onFeature).has(shipping), "the other branch's commit is not in view");
+
+  repo.git("checkout", "-q", "main");
+  const back = ok(await openHistory({ workTree: repo.root }, { cacheFile }));
+  assert.equal(back.mined, 0, "both branches' commits were already read");
+  assert.ok(ids(back).has(shipping) && !ids(back).has(gift));
+
+  // Rebase (an amended commit): the rewritten commit replaces the old one in the view.
+  repo.git("commit", "-q", "--amend", "-m", "Charge parcels by weight and distance");
+  const rewritten = repo.git("rev-parse", "HEAD").trim();
+  const rebased = ok(await openHistory({ workTree: repo.root }, { cacheFile }));
+  assert.ok(ids(rebased).has(rewritten) && !ids(rebased).has(shipping));
+  assert.equal(rebased.index.search("parcels distance", 1)[0]?.id, rewritten);
+});
+
+test("history from another git directory up to a revision sees nothing after it", async () => {
+  const { repo, fixVat } = shopRepo();
+  const r = ok(
+    await openHistory({ gitDir: path.join(repo.root, ".git"), rev: fixVat }, { cacheFile: tmpFile("h.bin") }),
+  );
+  assert.equal(r.head, fixVat);
+  assert.equal(r.index.size, 2);
+  assert.equal(r.index.search("basket crashes item", 5).length, 0);
+  const bad = await openHistory({ gitDir: path.join(repo.root, ".git"), rev: "no-such-rev" });
+  assert.ok(!bad.ok && bad.code === "bad-revision", JSON.stringify(bad));
+});
+
+test("a shallow clone is used with a note; no commits, no repository and no git are clear reasons", async () => {
+  const { repo } = shopRepo();
+  const clone = new GitRepo(fs.mkdtempSync(path.join(os.tmpdir(), "threadline-shallow-")));
+  cleanups.push(() => clone.cleanup());
+  clone.git("clone", "-q", "--depth", "1", `file://${repo.root}`, ".");
+  const shallow = ok(await openHistory({ workTree: clone.root }));
+  assert.equal(shallow.shallow, true);
+  assert.equal(shallow.index.size, 1);
+  assert.match(shallow.note ?? "", /shallow clone: history has only the 1 commits fetched/);
+
+  const empty = GitRepo.init();
+  cleanups.push(() => empty.cleanup());
+  const none = await openHistory({ workTree: empty.root });
+  assert.deepEqual(none.ok ? undefined : [none.code, none.reason], ["no-commits", "the repository has no commits yet"]);
+
+  const plain = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-nogit-"));
+  cleanups.push(() => fs.rmSync(plain, { recursive: true, force: true }));
+  assert.deepEqual(await locateRepository(plain), { reason: "not a git repository" });
+
+  const savedPath = process.env.PATH;
+  process.env.PATH = plain;
+  try {
+    const noGit = await openHistory({ workTree: repo.root });
+    assert.deepEqual(noGit.ok ? undefined : [noGit.code, noGit.reason], [
+      "no-git",
+      "git is not installed (not found on PATH)",
+    ]);
+  } finally {
+    process.env.PATH = savedPath;
+  }
+});
+
+test("a corrupt history cache is reported, read again from git and replaced", async () => {
+  const { repo } = shopRepo();
+  const cacheFile = tmpFile("h.bin");
+  fs.writeFileSync(cacheFile, "not a cache at all");
+  const logs: string[] = [];
+  const r = ok(await openHistory({ workTree: repo.root }, { cacheFile, log: (l) => logs.push(l) }));
+  assert.equal(r.mined, 3);
+  assert.equal(logs.length, 1);
+  assert.match(logs[0]!, /history cache .* rejected \(.*\); reading history again/);
+  // The replaced cache is trusted next time: nothing is mined again.
+  const again = ok(await openHistory({ workTree: repo.root }, { cacheFile, log: (l) => logs.push(l) }));
+  assert.equal(again.mined, 0);
+  assert.equal(logs.length, 1);
+});
+
+test("cancelling keeps what was read", async () => {
+  const { repo } = shopRepo();
+  const abort = new AbortController();
+  abort.abort();
+  const r = await openHistory({ workTree: repo.root }, { signal: abort.signal, cacheFile: tmpFile("h.bin") });
+  assert.ok(!r.ok && r.code === "cancelled", JSON.stringify(r));
+});
