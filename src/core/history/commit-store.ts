@@ -91,8 +91,16 @@ export class CommitStore {
   /** Keeps only `reachable`; returns how many were dropped. */
   prune(reachable: ReadonlySet<string>): number {
     let dropped = 0;
-    for (const id of this.commits.keys()) if (!reachable.has(id)) (this.commits.delete(id), dropped++);
-    for (const id of this.empty) if (!reachable.has(id)) (this.empty.delete(id), dropped++);
+    for (const id of [...this.commits.keys()])
+      if (!reachable.has(id)) {
+        this.commits.delete(id);
+        dropped++;
+      }
+    for (const id of [...this.empty])
+      if (!reachable.has(id)) {
+        this.empty.delete(id);
+        dropped++;
+      }
     if (dropped > 0) this.changed = true;
     return dropped;
   }
