@@ -41,6 +41,8 @@ export const Settings = {
   localModelLayers: "threadline.localModel.layers",
   localModelHeads: "threadline.localModel.heads",
   localModelWindow: "threadline.localModel.window",
+  historyEnabled: "threadline.history.enabled",
+  historyMaxCommits: "threadline.history.maxCommits",
 } as const;
 
 /** Keys in the extension's storage. */

@@ -5,6 +5,8 @@ import { retrievalCacheFile } from "../core/context/retrieval-cache";
 import { createNodeIndex } from "../core/index/node/create";
 import type { IndexStats } from "../core/index/types";
 import { DEFAULT_MAX_FILE_BYTES, type WorkspaceIndex } from "../core/index/workspace-index";
+import { HistoryFollower } from "../core/history/history-follower";
+import { DEFAULT_HISTORY_DEPTH } from "../core/history/open-history";
 import type { IndexStatusDto } from "../protocol/messages";
 import { Commands, Settings } from "./ids";
 
@@ -26,6 +28,8 @@ export class IndexService implements vscode.Disposable {
   private readonly statusItem: vscode.StatusBarItem;
   private readonly disposables: vscode.Disposable[] = [];
   private progress: { done: number; total: number } | undefined;
+  private history: { key: string; follower: HistoryFollower } | undefined;
+  private headTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly storage: vscode.Uri | undefined,
@@ -43,9 +47,20 @@ export class IndexService implements vscode.Disposable {
       watcher.onDidCreate(queue),
       watcher.onDidChange(queue),
       watcher.onDidDelete(queue),
+      // HEAD moved (commit, checkout, pull, rebase): read the new commits.
+      ...[".git/HEAD", ".git/refs/**", ".git/packed-refs"].map((glob) => {
+        const w = vscode.workspace.createFileSystemWatcher(`**/${glob}`);
+        const moved = () => {
+          clearTimeout(this.headTimer);
+          this.headTimer = setTimeout(() => void this.history?.follower.refresh(), 1000);
+        };
+        return vscode.Disposable.from(w, w.onDidCreate(moved), w.onDidChange(moved));
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.followHistory()),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rebuild()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration("threadline.index") || e.affectsConfiguration("files.exclude")) void this.rebuild();
+        else if (e.affectsConfiguration("threadline.history")) this.followHistory();
       }),
     );
   }
@@ -140,6 +155,7 @@ export class IndexService implements vscode.Disposable {
       this.show({ state: "ready", done: stats.files, total: stats.files, files: stats.files, symbols: stats.symbols });
       await index.save().catch((e: unknown) => this.log.warn(`could not save the index cache: ${String(e)}`));
       this.prewarm();
+      this.followHistory();
       if (fresh)
         void vscode.window.showInformationMessage(
           `Threadline: index rebuilt: ${stats.files} files, ${stats.symbols} symbols in ${(stats.ms / 1000).toFixed(1)} s.`,
@@ -201,6 +217,50 @@ export class IndexService implements vscode.Disposable {
     });
   }
 
+  /**
+   * Reads the first folder's git history in the background and hands it to
+   * the context engine when ready; until then (and without git, trust or the
+   * setting) packages are ranked without it and say why. One follower per
+   * folder and setting: a rebuild re-attaches it, reading only new commits.
+   */
+  private followHistory(): void {
+    const engine = this.engine;
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const config = vscode.workspace.getConfiguration();
+    const first = folders[0];
+    if (!engine || !first) return;
+    if (!config.get<boolean>(Settings.historyEnabled, true)) {
+      this.stopHistory();
+      engine.useHistory({ unavailable: "history is switched off (threadline.history.enabled)" });
+      return;
+    }
+    // git runs in the repository with its configuration: not before the user trusts it.
+    if (!vscode.workspace.isTrusted) {
+      engine.useHistory({ unavailable: "history is not read in Restricted Mode" });
+      return;
+    }
+    const depth = config.get<number>(Settings.historyMaxCommits, DEFAULT_HISTORY_DEPTH);
+    const key = `${first.uri.fsPath}\n${depth}\n${folders.length > 1 ? first.name : ""}`;
+    if (this.history?.key !== key) {
+      this.stopHistory();
+      const follower = new HistoryFollower({
+        workTree: first.uri.fsPath,
+        cacheDir: this.storage ? path.join(this.storage.fsPath, "history") : undefined,
+        depth,
+        folderName: folders.length > 1 ? first.name : undefined,
+        log: (line) => this.log.info(line),
+      });
+      this.history = { key, follower };
+      follower.attach(engine);
+      void follower.refresh();
+    } else this.history.follower.attach(engine);
+  }
+
+  private stopHistory(): void {
+    this.history?.follower.dispose();
+    this.history = undefined;
+  }
+
   /** "Click for details": stats, skipped files and problems, in the log. */
   showDetails(): void {
     const index = this.index;
@@ -209,6 +269,16 @@ export class IndexService implements vscode.Disposable {
       return;
     }
     this.logStats(index.stats());
+    const h = this.history?.follower.current;
+    this.log.info(
+      !h
+        ? "history: not used"
+        : h.state === "ready"
+          ? h.line
+          : h.state === "reading"
+            ? `history: reading (${h.done} of ${h.total} commits)`
+            : `history: not used (${h.reason})`,
+    );
     for (const p of index.problems()) this.log.warn(`${p.path}: ${p.message}`);
     this.log.show(true);
   }
@@ -246,6 +316,8 @@ export class IndexService implements vscode.Disposable {
     this.buildAbort?.abort();
     clearTimeout(this.updateTimer);
     clearTimeout(this.saveTimer);
+    clearTimeout(this.headTimer);
+    this.stopHistory();
     this.engine?.dispose();
     this.index?.dispose();
     for (const d of this.disposables) d.dispose();

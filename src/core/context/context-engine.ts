@@ -6,7 +6,7 @@ import { errorMessage } from "../result";
 import { loadRetrieval, saveRetrieval } from "./retrieval-cache";
 import { RetrievalIndex, type SyncStats } from "./retrieval-index";
 import { DEFAULT_ENCODING, TokenCounter, isEncoding } from "./token-counter";
-import type { ContextOptions, ContextPackage, LineScoringModel } from "./types";
+import type { ContextOptions, ContextPackage, HistoryLookup, LineScoringModel } from "./types";
 
 /** The model scores the lines of a lexical draft this much larger than the budget, then the final pack is chosen. */
 const DRAFT_FACTOR = 1.5;
@@ -49,6 +49,7 @@ export class ContextEngine {
   readonly counts: EngineCounts = { builds: 0, syncs: 0, restores: 0 };
   private savedVersion: number | undefined;
   private lastPrepare: WarmUp["how"] = "current";
+  private history: Pick<ContextOptions, "history" | "historyUnavailable"> = {};
 
   /**
    * `cacheFile` persists the retrieval index (see `retrieval-cache.ts`): the
@@ -127,7 +128,21 @@ export class ContextEngine {
     this.savedVersion = version;
   }
 
-  build(question: string, options: ContextOptions): ContextPackage {
+  /**
+   * The repository's history for every later build (a host reads it in the
+   * background and hands it over when ready), or why there is none yet.
+   * Options passed to a build win over this.
+   */
+  useHistory(history: HistoryLookup | { unavailable: string }): void {
+    this.history = "unavailable" in history ? { historyUnavailable: history.unavailable } : { history };
+  }
+
+  private withHistory(options: ContextOptions): ContextOptions {
+    return options.history || options.historyUnavailable ? options : { ...this.history, ...options };
+  }
+
+  build(question: string, given: ContextOptions): ContextPackage {
+    const options = this.withHistory(given);
     const prepareMs = this.prepare();
     const pack = buildContext(this.retrieval!.index, this.counter(options.encoding), question, options);
     if (prepareMs > 0) pack.stats.ms.prepare = Math.round(prepareMs);
@@ -143,10 +158,11 @@ export class ContextEngine {
    */
   async buildScored(
     question: string,
-    options: ContextOptions,
+    given: ContextOptions,
     model: LineScoringModel,
     signal?: AbortSignal,
   ): Promise<ContextPackage> {
+    const options = this.withHistory(given);
     const prepareMs = this.prepare();
     const index = this.retrieval!.index;
     const counter = this.counter(options.encoding);

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { watch, type FSWatcher } from "chokidar";
 import { ContextEngine, describeWarmUp } from "../context/context-engine";
+import { HistoryFollower } from "../history/history-follower";
 import { retrievalCacheFile } from "../context/retrieval-cache";
 import { createNodeIndex } from "../index/node/create";
 import type { IndexStats } from "../index/types";
@@ -17,6 +18,8 @@ export interface LiveWorkspaceOptions {
   /** Off for one-shot uses; the MCP server watches. */
   watch?: boolean;
   log?: (message: string) => void;
+  /** Read the repository's git history for ranking (default on). */
+  history?: boolean;
 }
 
 /**
@@ -37,6 +40,8 @@ export class LiveWorkspace implements ToolWorkspace {
   private updating: Promise<void> = Promise.resolve();
   private readonly log: (message: string) => void;
   private disposed = false;
+  /** The repository's history, read in the background once the index is built (not at all with `history: false`). */
+  readonly history: HistoryFollower | undefined;
 
   constructor(
     readonly root: string,
@@ -53,6 +58,10 @@ export class LiveWorkspace implements ToolWorkspace {
       cacheFile: options.cacheDir ? retrievalCacheFile(options.cacheDir, [root]) : undefined,
       log: this.log,
     });
+    if (options.history !== false) {
+      this.history = new HistoryFollower({ workTree: root, cacheDir: options.cacheDir, log: this.log });
+      this.history.attach(this.engine);
+    }
     // Watch from the start, so edits made during the build are not lost; they are applied after it.
     if (options.watch) this.startWatching();
     this.ready = this.index.build().then(async (stats) => {
@@ -63,6 +72,8 @@ export class LiveWorkspace implements ToolWorkspace {
       await this.index.save().catch((e: unknown) => this.log(`could not save the index cache: ${String(e)}`));
       if (this.pending.size > 0) this.schedule();
       else this.prewarm();
+      // git reads while questions are answered; it never blocks one.
+      void this.history?.refresh();
       return stats;
     });
   }
@@ -130,6 +141,7 @@ export class LiveWorkspace implements ToolWorkspace {
 
   async dispose(): Promise<void> {
     this.disposed = true;
+    this.history?.dispose();
     clearTimeout(this.timer);
     await this.watcher?.close();
     await this.ready.catch(() => undefined);
