@@ -18,6 +18,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Bm25Index } from "../src/core/context/bm25";
 import { ContextEngine } from "../src/core/context/context-engine";
+import { RankWeights } from "../src/core/context/rank";
 import type { TokenCounter } from "../src/core/context/token-counter";
 import { createNodeIndex } from "../src/core/index/node/create";
 import type { WorkspaceIndex } from "../src/core/index/workspace-index";
@@ -42,7 +43,29 @@ const mirrors = process.env.THREADLINE_MIRRORS ?? path.resolve("..", ".mirror");
 const work = path.join(os.tmpdir(), "threadline-bench");
 /** `--history off` measures without the history signal only; by default both, in the same run. */
 const withHistory = flag("history") !== "off";
-const SYSTEMS = withHistory ? ["threadline", "threadline+history", "bm25-files"] : ["threadline", "bm25-files"];
+/**
+ * A tuning harness: `--history-variants name=history:historyFile:promote,…` measures each
+ * setting of the history weights in the same run (the index and history are built once per
+ * instance; only the ranking differs). By default, the shipped weights as "threadline+history".
+ */
+const variants = (flag("history-variants") ?? "")
+  .split(",")
+  .filter(Boolean)
+  .map((v) => {
+    const [name, w] = v.split("=");
+    const [history, historyFile, historyPromote] = w!.split(":").map(Number);
+    return { name: `+${name}`, weights: { history, historyFile, historyPromote } };
+  });
+if (variants.length === 0) variants.push({ name: "threadline+history", weights: {} as never });
+const SYSTEMS = withHistory
+  ? ["threadline", ...variants.map((v) => v.name), "bm25-files"]
+  : ["threadline", "bm25-files"];
+const shipped = { ...RankWeights };
+const systemWidth = Math.max(19, ...SYSTEMS.map((x) => x.length));
+/** Sets the history weights of one variant (bench only: the product never changes its weights). */
+function useVariant(weights: Partial<Record<"history" | "historyFile" | "historyPromote", number>>): void {
+  Object.assign(RankWeights as Record<string, unknown>, shipped, weights);
+}
 
 interface Row {
   repo: string;
@@ -211,20 +234,23 @@ async function run(dataFile: string): Promise<void> {
         tokens: pack.tokens,
         ms,
       });
-      if (history && "index" in history) {
-        const th = performance.now();
-        const hp = engine.build(instance.problem_statement, { budget, history: history.index });
-        const hms = performance.now() - th;
-        if (hp.tokens > budget) throw new Error(`${instance.instance_id}: ${hp.tokens} tokens > budget ${budget}`);
-        rows.push({
-          repo: instance.repo,
-          system: "threadline+history",
-          budget,
-          scores: score(instance, linesInContext(hp.text, fileLines), symbolsOf),
-          tokens: hp.tokens,
-          ms: hms,
-        });
-      }
+      if (history && "index" in history)
+        for (const variant of variants) {
+          useVariant(variant.weights);
+          const th = performance.now();
+          const hp = engine.build(instance.problem_statement, { budget, history: history.index });
+          const hms = performance.now() - th;
+          useVariant({});
+          if (hp.tokens > budget) throw new Error(`${instance.instance_id}: ${hp.tokens} tokens > budget ${budget}`);
+          rows.push({
+            repo: instance.repo,
+            system: variant.name,
+            budget,
+            scores: score(instance, linesInContext(hp.text, fileLines), symbolsOf),
+            tokens: hp.tokens,
+            ms: hms,
+          });
+        }
       const b = baseline(index, instance.problem_statement, budget, counter, bm);
       rows.push({
         repo: instance.repo,
@@ -264,7 +290,7 @@ async function run(dataFile: string): Promise<void> {
         `leak check passed on ${leakChecks.length} instances (${Math.round(mean(leakChecks))} later commits excluded on average)`,
     );
   table(rows, budgets, (r) => String(r.budget), "budget");
-  if (withHistory) winsAndLosses(rows, instances.length, budgets);
+  if (withHistory) for (const v of variants) winsAndLosses(rows, v.name, budgets);
   // Per repository, at the middle budget.
   const mid = budgets[Math.floor(budgets.length / 2)]!;
   console.log(`\n${name} by repository at ${mid}:`);
@@ -290,7 +316,7 @@ const percent = (xs: (number | undefined)[]) => {
 function table(rows: Row[], groups: readonly (string | number)[], groupOf: (r: Row) => string, label: string): void {
   const width = Math.max(label.length, ...groups.map((g) => String(g).length)) + 1;
   console.log(
-    `${label.padEnd(width)} system              file-all  file-any  function     line  mean tokens  p50 ms  p95 ms`,
+    `${label.padEnd(width)} ${"system".padEnd(systemWidth)} file-all  file-any  function     line  mean tokens  p50 ms  p95 ms`,
   );
   for (const group of groups) {
     for (const system of SYSTEMS) {
@@ -299,7 +325,7 @@ function table(rows: Row[], groups: readonly (string | number)[], groupOf: (r: R
       console.log(
         [
           String(group).padEnd(width - 1),
-          system.padEnd(19),
+          system.padEnd(systemWidth),
           percent(rs.map((r) => r.scores.fileRecall)).padStart(8),
           percent(rs.map((r) => r.scores.fileAny)).padStart(9),
           percent(rs.map((r) => r.scores.functionRecall)).padStart(9),
@@ -326,10 +352,10 @@ function table(rows: Row[], groups: readonly (string | number)[], groupOf: (r: R
 }
 
 /** Per instance, at each budget: how many gain or lose a gold function (or file-all) with history. */
-function winsAndLosses(rows: Row[], _n: number, budgets: number[]): void {
+function winsAndLosses(rows: Row[], system: string, budgets: number[]): void {
   for (const budget of budgets) {
     const plain = rows.filter((r) => r.system === "threadline" && r.budget === budget);
-    const hist = rows.filter((r) => r.system === "threadline+history" && r.budget === budget);
+    const hist = rows.filter((r) => r.system === system && r.budget === budget);
     if (plain.length !== hist.length) continue;
     let fnWin = 0;
     let fnLoss = 0;
@@ -345,7 +371,7 @@ function winsAndLosses(rows: Row[], _n: number, budgets: number[]): void {
       if (h.scores.fileRecall < p.scores.fileRecall) fileLoss++;
     });
     console.log(
-      `history at ${budget}: function recall up on ${fnWin}, down on ${fnLoss} instances; file-all up on ${fileWin}, down on ${fileLoss}`,
+      `${system} at ${budget}: function recall up on ${fnWin}, down on ${fnLoss} instances; file-all up on ${fileWin}, down on ${fileLoss}`,
     );
   }
 }

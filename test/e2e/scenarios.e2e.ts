@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { type Browser, type Frame, type Page, chromium } from "playwright-core";
+import { GitRepo } from "../helpers/git-repo";
 import { writeFixture } from "../helpers/fixture";
 import { startTestServer, type TestServer } from "../helpers/openai-server";
 import { makeTestModel, writeGguf } from "../helpers/test-model";
@@ -98,6 +99,7 @@ async function main(): Promise<number> {
   fs.rmSync(SHOTS, { recursive: true, force: true });
   fs.mkdirSync(SHOTS, { recursive: true });
   const fx = writeFixture(WORKSPACE);
+  commitHistory(fx.root);
   const server: TestServer = await startTestServer(ANSWER, (q) => {
     if (q.includes("#slowcite")) return { behaviour: "slow", answer: SLOW_CITED };
     if (q.includes("#slow"))
@@ -562,6 +564,31 @@ function scenarios(
       },
     },
     {
+      name: "the inspector shows which past commit lifted a span (history ranking)",
+      run: async () => {
+        await runCommand(page, "Threadline: Focus on Chat View");
+        const chat = await webviewFrame(page, "vscode-textarea");
+        const before = await chat.locator(".turn").count();
+        // Worded like the commit message; no word of it is in the code.
+        await askInChat(page, chat, "Why was the reduced VAT rate introduced?");
+        const inspect = chat.locator(".turn").nth(before).locator(".footer a.inspect");
+        await inspect.waitFor({ timeout: 30_000 });
+        await inspect.click();
+        const vatCommit = new GitRepo(code.workspace).git("rev-parse", "HEAD").trim();
+        const reason = `history: 1 commit, e.g. ${vatCommit.slice(0, 7)}`;
+        const found = await inspectorShowing(page, [reason, "Why was the reduced VAT rate"]);
+        assert.ok(found, `the inspector shows the history reason: ${reason}`);
+        const row = found.locator("tr", { hasText: "apply_tax" }).first();
+        assert.match(
+          await row.innerText(),
+          /history: 1 commit, e\.g\. [0-9a-f]{7} "Charge the reduced VAT rate" \(2020\)/,
+          "the reason, with the commit's subject and year, is on apply_tax's row",
+        );
+        await row.scrollIntoViewIfNeeded();
+        await shot(page, "19-inspector-history-reason");
+      },
+    },
+    {
       name: "Explain Across Files on a method shows its class as a skeleton, with the direct callees",
       run: async () => {
         await page.keyboard.press("F1");
@@ -705,6 +732,21 @@ async function setTheme(page: Page, theme: "Light Modern" | "Dark Modern"): Prom
 }
 
 /** Clears the chat input, types a question and sends it. */
+/**
+ * Makes the workspace a git repository whose last commit changed `apply_tax`
+ * with a message that names what the code never says. Returns that commit.
+ */
+function commitHistory(root: string): string {
+  const repo = new GitRepo(root);
+  repo.git("init", "-q", "-b", "main");
+  const pricing = path.join(root, "app", "pricing.py");
+  const final = fs.readFileSync(pricing, "utf8");
+  fs.writeFileSync(pricing, final.replace("1.19", "1.2"));
+  repo.commit("Initial shop");
+  fs.writeFileSync(pricing, final);
+  return repo.commit("Charge the reduced VAT rate");
+}
+
 async function askInChat(page: Page, chat: Frame, question: string): Promise<void> {
   // fill(), not typing: keystrokes sent while the element is still taking focus can be lost.
   await chat.locator("vscode-textarea textarea").fill(question);
