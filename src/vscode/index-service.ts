@@ -39,23 +39,24 @@ export class IndexService implements vscode.Disposable {
     this.statusItem = vscode.window.createStatusBarItem("threadline.index", vscode.StatusBarAlignment.Left, 0);
     this.statusItem.name = "Threadline Index";
     this.statusItem.command = Commands.showIndexDetails;
+    // HEAD moved (commit, checkout, pull, rebase): read the new commits.
+    const headWatchers = [".git/HEAD", ".git/refs/**", ".git/packed-refs"].map((glob) => {
+      const w = vscode.workspace.createFileSystemWatcher(`**/${glob}`);
+      const moved = () => {
+        clearTimeout(this.headTimer);
+        this.headTimer = setTimeout(() => void this.history?.follower.refresh(), 1000);
+      };
+      return vscode.Disposable.from(w, w.onDidCreate(moved), w.onDidChange(moved));
+    });
     const watcher = vscode.workspace.createFileSystemWatcher("**/*");
     const queue = (uri: vscode.Uri) => this.queueUpdate(uri);
     this.disposables.push(
+      ...headWatchers,
       this.statusItem,
       watcher,
       watcher.onDidCreate(queue),
       watcher.onDidChange(queue),
       watcher.onDidDelete(queue),
-      // HEAD moved (commit, checkout, pull, rebase): read the new commits.
-      ...[".git/HEAD", ".git/refs/**", ".git/packed-refs"].map((glob) => {
-        const w = vscode.workspace.createFileSystemWatcher(`**/${glob}`);
-        const moved = () => {
-          clearTimeout(this.headTimer);
-          this.headTimer = setTimeout(() => void this.history?.follower.refresh(), 1000);
-        };
-        return vscode.Disposable.from(w, w.onDidCreate(moved), w.onDidChange(moved));
-      }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.followHistory()),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rebuild()),
       vscode.workspace.onDidChangeConfiguration((e) => {

@@ -119,6 +119,7 @@ export const fakeVscode = {
     },
     onDidChangeWorkspaceFolders: none,
     onDidChangeConfiguration: none,
+    onDidGrantWorkspaceTrust: none,
   },
   StatusBarAlignment: { Left: 1, Right: 2 },
   ProgressLocation: { Notification: 15 },

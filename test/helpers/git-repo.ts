@@ -55,3 +55,27 @@ export class GitRepo {
     fs.rmSync(this.root, { recursive: true, force: true });
   }
 }
+
+/** A small shop whose history says, in words, what each function is about; the code itself never does. */
+export function shopHistoryRepo(): { repo: GitRepo; fixVat: string } {
+  const repo = GitRepo.init();
+  repo
+    .write("shop/tax.py", "def levy(amount, kind):\n    return amount * 0.2\n")
+    .write(
+      "shop/cart.py",
+      "def drop_line(cart, sku):\n    cart.pop(sku)\n\n\ndef total(cart):\n    return sum(cart.values())\n",
+    )
+    .write("README.md", "# Shop\n");
+  repo.commit("Initial shop");
+  repo.write(
+    "shop/tax.py",
+    "def levy(amount, kind):\n    if kind == 'exempt':\n        return 0\n    return int(amount * 20) / 100\n",
+  );
+  const fixVat = repo.commit("Fix VAT rounding for zero-rated goods");
+  repo.write(
+    "shop/cart.py",
+    "def drop_line(cart, sku):\n    cart.pop(sku, None)\n\n\ndef total(cart):\n    return sum(cart.values())\n",
+  );
+  repo.commit("Removing an item that is not in the basket no longer crashes");
+  return { repo, fixVat };
+}

@@ -7,7 +7,7 @@ import { ContextEngine } from "../../src/core/context/context-engine";
 import { rankUnits } from "../../src/core/context/rank";
 import { describeReason } from "../../src/core/chat/inspector-model";
 import { locateRepository, openHistory, type HistoryResult } from "../../src/core/history/open-history";
-import { GitRepo } from "../helpers/git-repo";
+import { GitRepo, shopHistoryRepo } from "../helpers/git-repo";
 import { indexFor } from "../helpers/index";
 
 const cleanups: (() => void)[] = [];
@@ -19,29 +19,10 @@ const tmpFile = (name: string) => {
   return path.join(dir, name);
 };
 
-/** A small shop whose history says, in words, what each function is about; the code itself never does. */
 function shopRepo(): { repo: GitRepo; fixVat: string } {
-  const repo = GitRepo.init();
-  cleanups.push(() => repo.cleanup());
-  repo
-    .write("shop/tax.py", "def levy(amount, kind):\n    return amount * 0.2\n")
-    .write(
-      "shop/cart.py",
-      "def drop_line(cart, sku):\n    cart.pop(sku)\n\n\ndef total(cart):\n    return sum(cart.values())\n",
-    )
-    .write("README.md", "# Shop\n");
-  repo.commit("Initial shop");
-  repo.write(
-    "shop/tax.py",
-    "def levy(amount, kind):\n    if kind == 'exempt':\n        return 0\n    return int(amount * 20) / 100\n",
-  );
-  const fixVat = repo.commit("Fix VAT rounding for zero-rated goods");
-  repo.write(
-    "shop/cart.py",
-    "def drop_line(cart, sku):\n    cart.pop(sku, None)\n\n\ndef total(cart):\n    return sum(cart.values())\n",
-  );
-  repo.commit("Removing an item that is not in the basket no longer crashes");
-  return { repo, fixVat };
+  const shop = shopHistoryRepo();
+  cleanups.push(() => shop.repo.cleanup());
+  return shop;
 }
 
 const ok = (r: HistoryResult) => {

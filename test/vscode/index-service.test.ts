@@ -6,6 +6,7 @@ import { test } from "node:test";
 import { Uri, state } from "../helpers/fake-vscode";
 import { IndexService } from "../../src/vscode/index-service";
 import { SHOP } from "../helpers/context";
+import { shopHistoryRepo } from "../helpers/git-repo";
 import { writeFixture } from "../helpers/fixture";
 
 const log = {
@@ -43,5 +44,36 @@ test("a saved file updates the retrieval index in place: one build, then syncs, 
   } finally {
     service.dispose();
     fx.cleanup();
+  }
+});
+
+test("the editor reads the workspace's git history in the background and ranks with it; not in Restricted Mode", async () => {
+  const { repo, fixVat } = shopHistoryRepo();
+  state.workspaceFolders = [{ name: "ws", uri: Uri.file(repo.root) }];
+  const question = "Why is VAT rounding wrong for zero-rated goods?";
+  state.trusted = false;
+  let service = new IndexService(undefined, log as never, () => undefined);
+  try {
+    await service.rebuild();
+    const untrusted = (await service.whenReady())!;
+    assert.deepEqual(untrusted.engine.build(question, { budget: 2000 }).history, {
+      state: "unavailable",
+      reason: "history is not read in Restricted Mode",
+    });
+    service.dispose();
+    state.trusted = true;
+    service = new IndexService(undefined, log as never, () => undefined);
+    await service.rebuild();
+    const ready = (await service.whenReady())!;
+    await until("history to be read", () => ready.engine.build(question, { budget: 2000 }).history?.state === "used");
+    const pack = ready.engine.build(question, { budget: 2000 });
+    const levy = pack.spans.find((s) => s.symbol === "levy");
+    assert.ok(
+      levy?.reasons.some((r) => r.kind === "history" && r.example.id === fixVat),
+      JSON.stringify(levy),
+    );
+  } finally {
+    service.dispose();
+    repo.cleanup();
   }
 });
