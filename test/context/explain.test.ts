@@ -115,7 +115,7 @@ test("the inspector's sections add up to the total, and every span and message i
     model.sections.reduce((a, s) => a + s.tokens, 0),
     model.totalTokens,
   );
-  assert.ok(model.sections.find((s) => s.name === "history")!.tokens > 0);
+  assert.ok(model.sections.find((s) => s.name === "earlier turns")!.tokens > 0);
   assert.equal(model.messages.length, 4);
   assert.equal(model.messages.at(-1)!.content, prompt.messages.at(-1)!.content, "messages exactly as sent");
   assert.equal(model.spans.length, pack.spans.length);

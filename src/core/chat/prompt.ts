@@ -28,7 +28,7 @@ export interface Turn {
 }
 
 export interface PromptSection {
-  name: "system" | "history" | "context" | "question";
+  name: "system" | "earlier turns" | "context" | "question";
   tokens: number;
 }
 
@@ -72,7 +72,7 @@ export function buildPrompt(
   }
   const sections: PromptSection[] = [
     { name: "system", tokens: counter.count(system.content) },
-    { name: "history", tokens: historyTokens },
+    { name: "earlier turns", tokens: historyTokens },
     { name: "context", tokens: counter.count(contextText) },
     { name: "question", tokens: counter.count(questionText) },
   ];
