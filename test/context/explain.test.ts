@@ -109,7 +109,7 @@ test("the inspector's sections add up to the total, and every span and message i
   });
   assert.deepEqual(
     model.sections.map((s) => s.name),
-    ["system", "history", "context", "question"],
+    ["system", "earlier turns", "context", "question"],
   );
   assert.equal(
     model.sections.reduce((a, s) => a + s.tokens, 0),
