@@ -28,6 +28,8 @@ export interface CitationDto {
   preview?: string;
   /** The symbol of the span cited, when it is one (`Scaffold.__init__`). */
   symbol?: string;
+  /** A cited commit of the context's "Recent history": short id, date and subject. */
+  commit?: { id: string; short: string; date: string; subject: string };
 }
 
 /** What the user can do about a failed answer; the webview shows one button each. */

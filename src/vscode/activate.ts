@@ -1,4 +1,5 @@
 import * as vscode from "vscode";
+import { COMMIT_SCHEME, CommitDocuments } from "./commit-document";
 import { ChatController } from "./chat-controller";
 import { registerChatParticipant } from "./chat-participant";
 import { ChatViewProvider } from "./chat-view";
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
     localModel,
     chat,
     inspector,
+    vscode.workspace.registerTextDocumentContentProvider(COMMIT_SCHEME, new CommitDocuments()),
     vscode.window.registerWebviewViewProvider(Views.chat, chatView, {
       webviewOptions: { retainContextWhenHidden: true },
     }),

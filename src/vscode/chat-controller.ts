@@ -1,4 +1,5 @@
 import * as vscode from "vscode";
+import { CommitDocuments } from "./commit-document";
 import { ask, type AnswerRecord } from "../core/chat/ask";
 import type { Turn } from "../core/chat/prompt";
 import { citationsOf } from "../core/citations";
@@ -259,6 +260,7 @@ export class ChatController implements vscode.Disposable {
    */
   async openCitation(turnId: string, index: number): Promise<void> {
     const c = this.turns.find((t) => t.id === turnId)?.citations[index];
+    if (c?.valid && c.commit) return CommitDocuments.open(c.commit);
     if (!c?.valid || !c.file || c.start === undefined) return;
     const ready = await this.indexService.whenReady();
     const abs = ready?.index.toAbsolutePath(c.file);

@@ -6,6 +6,7 @@ import { after, test } from "node:test";
 import { ContextEngine } from "../../src/core/context/context-engine";
 import { rankUnits } from "../../src/core/context/rank";
 import { describeReason } from "../../src/core/chat/inspector-model";
+import { citationsOf } from "../../src/core/citations";
 import { locateRepository, openHistory, type HistoryResult } from "../../src/core/history/open-history";
 import { GitRepo, shopHistoryRepo } from "../helpers/git-repo";
 import { indexFor } from "../helpers/index";
@@ -161,4 +162,43 @@ test("cancelling keeps what was read", async () => {
   abort.abort();
   const r = await openHistory({ workTree: repo.root }, { signal: abort.signal, cacheFile: tmpFile("h.bin") });
   assert.ok(!r.ok && r.code === "cancelled", JSON.stringify(r));
+});
+
+test("a 'Recent history' section lists the commits that touched the shown spans, citable as [C1]", async () => {
+  const { repo, fixVat } = shopRepo();
+  const r = ok(await openHistory({ workTree: repo.root }, { cacheFile: tmpFile("h.bin") }));
+  const index = indexFor(repo.root);
+  await index.build();
+  const engine = new ContextEngine(index);
+  cleanups.push(() => (engine.dispose(), index.dispose()));
+  engine.useHistory(r.index);
+  // Asked about how the code came to be: the section is there without asking for it.
+  const pack = engine.build("Which commit introduced the VAT exemption in levy?", { budget: 2000 });
+  assert.ok(pack.tokens <= 2000);
+  const vat = pack.commits?.find((c) => c.commit === fixVat);
+  assert.ok(vat, JSON.stringify(pack.commits));
+  assert.deepEqual(vat.symbols, ["levy"]);
+  assert.match(
+    pack.text,
+    new RegExp(
+      `# Recent history\\n(.*\\n)*\\[${vat.id}\\] ${fixVat.slice(0, 7)} 2020-\\d\\d-\\d\\d Fix VAT rounding for zero-rated goods \\(touched levy\\)\\n`,
+    ),
+  );
+  assert.ok((pack.sections.history ?? 0) > 0);
+  const cited = citationsOf(`It was [${vat.id}], see [S1] and [C9].`, pack);
+  assert.deepEqual(
+    cited.map((c) => [c.text, c.valid, c.commit?.id]),
+    [
+      [`[${vat.id}]`, true, fixVat],
+      ["[S1]", true, undefined],
+      ["[C9]", false, undefined],
+    ],
+  );
+  assert.equal(cited[2]!.reason, "C9 was not in the context");
+  // A question about behaviour does not pay for the section; Explain-style callers can ask for it.
+  const plain = engine.build("How is VAT computed for exempt goods?", { budget: 2000 });
+  assert.equal(plain.commits, undefined);
+  assert.doesNotMatch(plain.text, /# Recent history/);
+  const asked = engine.build("How is VAT computed for exempt goods?", { budget: 2000, recentHistory: true });
+  assert.ok(asked.commits && asked.commits.length > 0);
 });

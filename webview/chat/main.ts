@@ -219,6 +219,16 @@ function replaceMarks(container: HTMLElement, turn: TurnDto): void {
 
 function chip(turn: TurnDto, index: number): HTMLElement {
   const c = turn.citations[index]!;
+  if (c.valid && c.commit) {
+    // A commit of the context's "Recent history": opens the commit, read-only.
+    const commit = el("button", "chip valid commit");
+    commit.append(el("span", "codicon codicon-git-commit"), el("span", "chip-label", c.commit.short));
+    commit.append(el("span", "chip-symbol", ` · ${c.commit.subject}`));
+    commit.title = `${c.commit.short} ${c.commit.date} ${c.commit.subject}`;
+    commit.setAttribute("aria-label", `Open commit ${c.commit.short}: ${c.commit.subject}`);
+    commit.addEventListener("click", () => send("citation/open", { turnId: turn.id, index }));
+    return commit;
+  }
   if (!c.valid || !c.file) {
     // A warning, not a footnote: the answer claims something the context does not show.
     const bad = el("button", "chip invalid");

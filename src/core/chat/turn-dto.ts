@@ -39,6 +39,8 @@ export function citationDtos(
     if (c.file) dto.file = c.file;
     if (c.start !== undefined) dto.start = c.start;
     if (c.end !== undefined) dto.end = c.end;
+    if (c.commit)
+      dto.commit = { id: c.commit.id, short: c.commit.id.slice(0, 7), date: c.commit.date, subject: c.commit.subject };
     const symbol = c.valid && c.id ? symbols.get(c.id) : undefined;
     if (symbol) dto.symbol = symbol;
     if (c.valid && c.file && c.start !== undefined) {

@@ -10,6 +10,8 @@ export interface RawCitation {
   offset: number;
   length: number;
   spanId?: string;
+  /** A commit of the "Recent history" section (`[C2]`). */
+  commitId?: string;
   file?: string;
   start?: number;
   end?: number;
@@ -18,7 +20,7 @@ export interface RawCitation {
 const EXT = "(?:py|pyi|ts|tsx|js|jsx|mjs|cjs|go|rs|java|c|h|cc|cpp|hpp|cs|rb|php|sh|md|rst|toml|cfg|ini|ya?ml|json)";
 const PATH = `(?:\\.?\\/)?(?:[\\w.@-]+\\/)*[\\w.@-]+\\.${EXT}`;
 
-const SPAN_GROUP = /\[(S\d+(?::\d+(?:-\d+)?)?(?:\s*[,;]\s*S\d+(?::\d+(?:-\d+)?)?)*)\]/g;
+const SPAN_GROUP = /\[((?:S\d+(?::\d+(?:-\d+)?)?|C\d+)(?:\s*[,;]\s*(?:S\d+(?::\d+(?:-\d+)?)?|C\d+))*)\]/g;
 const MD_LINK = new RegExp(`\\[([^\\]\\n]*)\\]\\((${PATH})(?:#L(\\d+)(?:-L?(\\d+))?)?\\)`, "g");
 const PATH_REF = new RegExp(
   `(?<![\\w/.])(${PATH})(?:#L(\\d+)(?:-L?(\\d+))?|:(\\d+)(?:[-–](\\d+))?|\\s+\\(?lines?\\s+(\\d+)(?:\\s*[-–]\\s*(\\d+))?\\)?)`,
@@ -37,6 +39,14 @@ export function parseCitations(answer: string): RawCitation[] {
     for (const part of parts) {
       const at = answer.indexOf(part, cursor);
       cursor = at + part.length;
+      if (/^C\d+$/.test(part)) {
+        out.push(
+          parts.length === 1
+            ? { text: m[0], offset: base, length: m[0].length, commitId: part }
+            : { text: part, offset: at, length: part.length, commitId: part },
+        );
+        continue;
+      }
       const pm = /^S(\d+)(?::(\d+)(?:-(\d+))?)?$/.exec(part)!;
       // A lone citation covers its brackets; one of a group covers just its own text.
       const c: RawCitation =

@@ -11,6 +11,8 @@ export interface Citation {
   file?: string;
   start?: number;
   end?: number;
+  /** A cited commit of the "Recent history" section: its full id, date and subject. */
+  commit?: { id: string; date: string; subject: string };
   valid: boolean;
   /** Why it is invalid, or how it was resolved. */
   reason: string;
@@ -21,8 +23,12 @@ export interface Citation {
  * lines that were really sent, and a file is named by its full workspace path
  * (never by basename alone). Nothing unverifiable is ever marked valid.
  */
-export function validateCitations(raw: readonly RawCitation[], pack: Pick<ContextPackage, "spans">): Citation[] {
+export function validateCitations(
+  raw: readonly RawCitation[],
+  pack: Pick<ContextPackage, "spans" | "commits">,
+): Citation[] {
   const spans = new Map(pack.spans.map((s) => [s.id, s]));
+  const commits = new Map((pack.commits ?? []).map((c) => [c.id, c]));
   const sentByFile = new Map<string, { id: string; ranges: Range[] }[]>();
   for (const s of pack.spans) {
     const list = sentByFile.get(s.file) ?? [];
@@ -31,6 +37,17 @@ export function validateCitations(raw: readonly RawCitation[], pack: Pick<Contex
   }
   return raw.map((c) => {
     const base = { text: c.text, offset: c.offset, length: c.length };
+    if (c.commitId) {
+      const commit = commits.get(c.commitId);
+      if (!commit) return { ...base, id: c.commitId, valid: false, reason: `${c.commitId} was not in the context` };
+      return {
+        ...base,
+        id: c.commitId,
+        commit: { id: commit.commit, date: commit.date, subject: commit.subject },
+        valid: true,
+        reason: "commit was in the context",
+      };
+    }
     if (c.spanId) {
       const span = spans.get(c.spanId);
       if (!span) return { ...base, id: c.spanId, valid: false, reason: `${c.spanId} was not in the context` };

@@ -4,7 +4,17 @@ import { isProsePath, rankUnits, type RankedUnit } from "./rank";
 import { CONTEXT_PREAMBLE, fileHeader, renderOutline, renderSpan, shownRanges, type Detail } from "./render";
 import type { RetrievalIndex } from "./retrieval-index";
 import type { TokenCounter } from "./token-counter";
-import type { ContextOptions, ContextPackage, ContextSpan, PrunedSpan, Range, SpanOrder, Unit } from "./types";
+import type {
+  ContextCommit,
+  ContextOptions,
+  ContextPackage,
+  ContextSpan,
+  HistoryLookup,
+  PrunedSpan,
+  Range,
+  SpanOrder,
+  Unit,
+} from "./types";
 
 /** Candidates considered for the pack; the rest of the ranking is too weak to matter. */
 const MAX_CANDIDATES = 400;
@@ -119,7 +129,10 @@ export function buildContext(
     }
   };
   const outlineReserve = Math.floor(budget * OUTLINE_SHARE);
-  const fullLimit = budget - outlineReserve - Math.floor(budget * ELIDED_SHARE);
+  // A "Recent history" section, when asked for, keeps its small share out of the spans' room.
+  const wantsRecent = options.history !== undefined && (options.recentHistory ?? ASKS_ABOUT_CHANGE.test(question));
+  const historyReserve = wantsRecent ? Math.floor(budget * RECENT_HISTORY_SHARE) : 0;
+  const fullLimit = budget - outlineReserve - historyReserve - Math.floor(budget * ELIDED_SHARE);
   // A class that is on a call path only as the type of a method shows its skeleton, so the
   // path's own units keep their room.
   const trySkeleton = (r: RankedUnit) => {
@@ -147,18 +160,20 @@ export function buildContext(
     if (files.has(file)) continue;
     files.add(file);
     if (files.size > breadth) break;
-    if (!filesUsed.has(file)) tryAdd(r, "elided", budget - outlineReserve);
+    if (!filesUsed.has(file)) tryAdd(r, "elided", budget - outlineReserve - historyReserve);
   }
-  for (const r of ranked) if (!chosen.has(r.unit)) tryAdd(r, "elided", budget - outlineReserve);
+  for (const r of ranked) if (!chosen.has(r.unit)) tryAdd(r, "elided", budget - outlineReserve - historyReserve);
+  const recent =
+    wantsRecent && options.history ? recentHistory(index, counter, options.history, chosen, historyReserve) : undefined;
   const t2 = performance.now();
 
   // Render, then make the count exact: drop the weakest choices until the text fits.
   const order = options.order ?? (options.focus?.length ? "path" : "edges");
-  let pack = render(index, counter, question, budget, chosen, order, outlineReserve);
+  let pack = render(index, counter, question, budget, chosen, order, outlineReserve, recent?.text);
   while (pack.tokens > budget && chosen.size > 0) {
     const weakest = [...chosen.values()].reduce((a, b) => (b.ranked.score < a.ranked.score ? b : a));
     chosen.delete(weakest.ranked.unit);
-    pack = render(index, counter, question, budget, chosen, order, outlineReserve);
+    pack = render(index, counter, question, budget, chosen, order, outlineReserve, recent?.text);
   }
   if (pack.tokens > budget) pack = emptyPackage(counter, question, budget);
   // Everything considered but not shown whole is pruned, with the reason.
@@ -196,6 +211,7 @@ export function buildContext(
     pruned,
     scorer: scorer.info,
     ...historyState(options),
+    ...(recent ? { commits: recent.commits } : {}),
     stats: {
       candidates: ranked.length,
       uncompressedTokens,
@@ -252,6 +268,7 @@ function render(
   chosen: ReadonlyMap<number, Choice>,
   order: SpanOrder,
   outlineReserve: number,
+  trailer = "",
 ): Rendered {
   const byFile = new Map<string, Choice[]>();
   for (const c of chosen.values()) {
@@ -332,8 +349,9 @@ function render(
       });
     }
   }
-  const text = CONTEXT_PREAMBLE + outline + code;
+  const text = CONTEXT_PREAMBLE + outline + code + trailer;
   const outlineTokens = outline ? counter.count(outline) : 0;
+  const trailerTokens = trailer ? counter.count(trailer) : 0;
   const tokens = counter.count(text);
   return {
     question,
@@ -342,8 +360,60 @@ function render(
     encoding: counter.encoding,
     text,
     spans,
-    sections: { outline: outlineTokens, spans: tokens - outlineTokens },
+    sections: {
+      outline: outlineTokens,
+      spans: tokens - outlineTokens - trailerTokens,
+      ...(trailer ? { history: trailerTokens } : {}),
+    },
   };
+}
+
+/** Share of the budget a "Recent history" section may take. */
+const RECENT_HISTORY_SHARE = 0.04;
+/** Commits listed at most. */
+const RECENT_HISTORY_COMMITS = 6;
+/**
+ * Questions about how code came to be as it is get the section without asking. Narrow on
+ * purpose: "why" and "when" alone start most bug reports, and the section takes room from code.
+ */
+const ASKS_ABOUT_CHANGE =
+  /\b(history|historical|introduc(ed|tion)|regress\w*|commits?|used to|originally|rationale|changed (in|since|by|when)|when (was|were|did) \w+( \w+)? (added|introduced|changed|removed))\b/i;
+
+/**
+ * "Recent history": the commits that touched the best-ranked shown spans, newest
+ * first among equals, one line each (`[C1] 1a2b3c4 2019-05-02 subject (touched …)`),
+ * as many as fit `reserve` tokens. Each is citable as `[C1]`.
+ */
+function recentHistory(
+  index: RetrievalIndex,
+  counter: TokenCounter,
+  history: HistoryLookup,
+  chosen: ReadonlyMap<number, Choice>,
+  reserve: number,
+): { text: string; commits: ContextCommit[] } | undefined {
+  const shown = [...chosen.values()]
+    .sort((a, b) => b.ranked.score - a.ranked.score || index.compareUnits(a.ranked.unit, b.ranked.unit))
+    .map((c) => index.units[c.ranked.unit]!)
+    .filter((u) => u.name !== "<module>");
+  const names = new Map<string, string>();
+  const definitions = shown.map((u) => {
+    const name = u.name.slice(u.name.lastIndexOf(".") + 1);
+    names.set(`${u.file}\n${name}`, u.name);
+    return { file: u.file, name };
+  });
+  const commits: ContextCommit[] = [];
+  let text = "# Recent history\n";
+  for (const c of history.touching(definitions, RECENT_HISTORY_COMMITS)) {
+    const id = `C${commits.length + 1}`;
+    const date = new Date(c.time * 1000).toISOString().slice(0, 10);
+    const symbols = c.touched.map((t) => names.get(`${t.file}\n${t.name}`) ?? t.name);
+    const subject = c.subject.length > 100 ? c.subject.slice(0, 99) + "…" : c.subject;
+    const line = `[${id}] ${c.id.slice(0, 7)} ${date} ${subject} (touched ${symbols.slice(0, 4).join(", ")}${symbols.length > 4 ? ", …" : ""})\n`;
+    if (counter.count(text + line) > reserve) break;
+    text += line;
+    commits.push({ id, commit: c.id, date, subject: c.subject, symbols });
+  }
+  return commits.length > 0 ? { text, commits } : undefined;
 }
 
 /**

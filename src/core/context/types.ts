@@ -60,11 +60,13 @@ export interface ContextPackage {
   text: string;
   spans: ContextSpan[];
   pruned: PrunedSpan[];
-  sections: { outline: number; spans: number };
+  sections: { outline: number; spans: number; history?: number };
   /** Which scorer chose and pruned lines: the lexical one, or a local model (evaluator heads). */
   scorer: ScorerInfo;
   /** Whether the ranking searched the repository's history; absent when history was not asked for. */
   history?: HistoryState;
+  /** The "Recent history" section: commits that touched the shown spans (only when asked for). */
+  commits?: ContextCommit[];
   stats: {
     candidates: number;
     /** Tokens the shown spans would take with no body elided: the "before compression" figure. */
@@ -94,6 +96,33 @@ export interface HistoryLookup {
   search(question: string, limit: number): HistoryHit[];
   /** How many of the commits touched this definition (by simple name) of this file. */
   touches(file: WorkspacePath, name: string): number;
+  /**
+   * The commits that touched any of these definitions (by simple name, best first): by the
+   * best definition each touched, then newest first; at most `limit`.
+   */
+  touching(definitions: readonly { file: WorkspacePath; name: string }[], limit: number): HistoryCommit[];
+}
+
+/** A commit as a context package lists it. */
+export interface HistoryCommit {
+  id: string;
+  time: number;
+  subject: string;
+  /** The given definitions it touched, as `file` and simple name. */
+  touched: { file: WorkspacePath; name: string }[];
+}
+
+/** A commit in a package's "Recent history" section, citable as `[C1]`. */
+export interface ContextCommit {
+  /** Citation id, `C1`, `C2`, … in the order the commits appear. */
+  id: string;
+  /** The full commit id. */
+  commit: string;
+  /** Author date, `YYYY-MM-DD`. */
+  date: string;
+  subject: string;
+  /** Symbols of the shown spans it touched. */
+  symbols: string[];
 }
 
 /** Whether a package's ranking used history, and if not, why (so an answer can say so). */
@@ -127,6 +156,11 @@ export interface ContextOptions {
   history?: HistoryLookup;
   /** Why there is no `history` (still being read, no git, …), recorded in the package. */
   historyUnavailable?: string;
+  /**
+   * Add a "Recent history" section (the commits that touched the shown spans). Absent: only
+   * when the question asks why or when something changed. Needs `history`.
+   */
+  recentHistory?: boolean;
 }
 
 /** A retrievable unit of code: a function, a class header, or a module-level block. */

@@ -1,5 +1,5 @@
 import { Bm25Index } from "../context/bm25";
-import type { HistoryHit, HistoryLookup } from "../context/types";
+import type { HistoryCommit, HistoryHit, HistoryLookup } from "../context/types";
 import type { Vocabulary } from "../context/vocabulary";
 import type { WorkspacePath } from "../index/types";
 import type { StoredCommit } from "./commit-store";
@@ -14,6 +14,8 @@ export class HistoryIndex implements HistoryLookup {
   private readonly search_: Bm25Index;
   private readonly paths: (WorkspacePath | undefined)[][];
   private readonly touchCounts = new Map<string, number>();
+  /** (file, name) → positions of the commits that touched it, newest first. */
+  private readonly touchedBy = new Map<string, number[]>();
 
   /** `mapPath` turns a repository path into a workspace path (undefined: outside the workspace). */
   constructor(
@@ -32,6 +34,9 @@ export class HistoryIndex implements HistoryLookup {
         if (file === undefined) continue;
         const key = `${file}\n${name}`;
         this.touchCounts.set(key, (this.touchCounts.get(key) ?? 0) + 1);
+        const list = this.touchedBy.get(key);
+        if (!list) this.touchedBy.set(key, [i]);
+        else if (list[list.length - 1] !== i) list.push(i);
       }
     });
   }
@@ -69,6 +74,25 @@ export class HistoryIndex implements HistoryLookup {
 
   touches(file: WorkspacePath, name: string): number {
     return this.touchCounts.get(`${file}\n${name}`) ?? 0;
+  }
+
+  touching(definitions: readonly { file: WorkspacePath; name: string }[], limit: number): HistoryCommit[] {
+    // By the best-ranked definition a commit touched (the list comes best first), then newest.
+    const found = new Map<number, { best: number; touched: { file: WorkspacePath; name: string }[] }>();
+    definitions.forEach((d, rank) => {
+      for (const i of this.touchedBy.get(`${d.file}\n${d.name}`) ?? []) {
+        const entry = found.get(i);
+        if (!entry) found.set(i, { best: rank, touched: [d] });
+        else if (!entry.touched.some((x) => x.file === d.file && x.name === d.name)) entry.touched.push(d);
+      }
+    });
+    return [...found.entries()]
+      .sort((a, b) => a[1].best - b[1].best || a[0] - b[0])
+      .slice(0, limit)
+      .map(([i, { touched }]) => {
+        const c = this.commits[i]!;
+        return { id: c.id, time: c.time, subject: subjectOf(c.message), touched };
+      });
   }
 }
 
