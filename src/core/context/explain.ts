@@ -107,5 +107,9 @@ export function explainPackage(
   engine.prepare();
   const focus = gatherCallPath(engine.retrievalIndex!, target, options.extra);
   if (focus.length === 0) return undefined;
-  return { focus, pack: engine.build(options.query ?? target.name, { budget: options.budget, focus }) };
+  // The latest commits that touched the walked symbols come along (when there is history).
+  return {
+    focus,
+    pack: engine.build(options.query ?? target.name, { budget: options.budget, focus, recentHistory: true }),
+  };
 }
