@@ -5,7 +5,7 @@ import { retrievalCacheFile } from "../core/context/retrieval-cache";
 import { createNodeIndex } from "../core/index/node/create";
 import type { IndexStats } from "../core/index/types";
 import { DEFAULT_MAX_FILE_BYTES, type WorkspaceIndex } from "../core/index/workspace-index";
-import { HistoryFollower } from "../core/history/history-follower";
+import { HistoryFollower, type HistoryStatus } from "../core/history/history-follower";
 import { DEFAULT_HISTORY_DEPTH } from "../core/history/open-history";
 import type { IndexStatusDto } from "../protocol/messages";
 import { Commands, Settings } from "./ids";
@@ -29,6 +29,7 @@ export class IndexService implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private progress: { done: number; total: number } | undefined;
   private history: { key: string; follower: HistoryFollower } | undefined;
+  private historyProgress: { done(): void; report(message: string): void } | undefined;
   private headTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -250,6 +251,7 @@ export class IndexService implements vscode.Disposable {
         depth,
         folderName: folders.length > 1 ? first.name : undefined,
         log: (line) => this.log.info(line),
+        onStatus: (status) => this.showHistoryProgress(status),
       });
       this.history = { key, follower };
       follower.attach(engine);
@@ -257,7 +259,35 @@ export class IndexService implements vscode.Disposable {
     } else this.history.follower.attach(engine);
   }
 
+  /** While history is read: a progress item in the status bar ("reading history 1500/30000"). */
+  private showHistoryProgress(status: HistoryStatus): void {
+    if (status.state !== "reading" || status.total === 0) {
+      this.historyProgress?.done();
+      this.historyProgress = undefined;
+      return;
+    }
+    const message = `${status.done.toLocaleString("en-US")} / ${status.total.toLocaleString("en-US")} commits`;
+    if (this.historyProgress) {
+      this.historyProgress.report(message);
+      return;
+    }
+    let done = () => undefined as void;
+    let report: (m: string) => void = () => undefined;
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: "Threadline: reading history" },
+      (progress) =>
+        new Promise<void>((resolve) => {
+          done = resolve;
+          report = (m) => progress.report({ message: m });
+          report(message);
+        }),
+    );
+    this.historyProgress = { done: () => done(), report: (m) => report(m) };
+  }
+
   private stopHistory(): void {
+    this.historyProgress?.done();
+    this.historyProgress = undefined;
     this.history?.follower.dispose();
     this.history = undefined;
   }

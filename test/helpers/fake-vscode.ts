@@ -122,7 +122,7 @@ export const fakeVscode = {
     onDidGrantWorkspaceTrust: none,
   },
   StatusBarAlignment: { Left: 1, Right: 2 },
-  ProgressLocation: { Notification: 15 },
+  ProgressLocation: { Notification: 15, Window: 10 },
   window: {
     activeTextEditor: undefined,
     createStatusBarItem: () => ({
