@@ -44,7 +44,7 @@ const work = path.join(os.tmpdir(), "threadline-bench");
 /** `--history off` measures without the history signal only; by default both, in the same run. */
 const withHistory = flag("history") !== "off";
 /**
- * A tuning harness: `--history-variants name=history:historyFile:promote,…` measures each
+ * A tuning harness: `--history-variants name=history:historyFile:promote[:commits:damp:sharp],…` measures each
  * setting of the history weights in the same run (the index and history are built once per
  * instance; only the ranking differs). By default, the shipped weights as "threadline+history".
  */
@@ -53,17 +53,23 @@ const variants = (flag("history-variants") ?? "")
   .filter(Boolean)
   .map((v) => {
     const [name, w] = v.split("=");
-    const [history, historyFile, historyPromote] = w!.split(":").map(Number);
-    return { name: `+${name}`, weights: { history, historyFile, historyPromote } };
+    const [history, historyFile, historyPromote, historyCommits, historyDamp, historySharp] = w!.split(":").map(Number);
+    const weights = { history, historyFile, historyPromote, historyCommits, historyDamp, historySharp };
+    return {
+      name: `+${name}`,
+      weights: Object.fromEntries(
+        Object.entries(weights).filter((e): e is [string, number] => e[1] !== undefined && !Number.isNaN(e[1])),
+      ),
+    };
   });
-if (variants.length === 0) variants.push({ name: "threadline+history", weights: {} as never });
+if (variants.length === 0) variants.push({ name: "threadline+history", weights: {} as Record<string, number> });
 const SYSTEMS = withHistory
   ? ["threadline", ...variants.map((v) => v.name), "bm25-files"]
   : ["threadline", "bm25-files"];
 const shipped = { ...RankWeights };
 const systemWidth = Math.max(19, ...SYSTEMS.map((x) => x.length));
 /** Sets the history weights of one variant (bench only: the product never changes its weights). */
-function useVariant(weights: Partial<Record<"history" | "historyFile" | "historyPromote", number>>): void {
+function useVariant(weights: Record<string, number>): void {
   Object.assign(RankWeights as Record<string, unknown>, shipped, weights);
 }
 

@@ -59,6 +59,15 @@ export const RankWeights = {
    */
   historyPromote: 3,
   historyPromoteAt: 4,
+  /** Commits searched per question. */
+  historyCommits: 100,
+  /**
+   * A definition's credit is divided by (commits that touched it at all)^historyDamp: a
+   * definition changed by many commits collects credit from many loosely similar ones.
+   */
+  historyDamp: 0.5,
+  /** A commit's similarity (0..1 of the best) is raised to this power: the best commits count most. */
+  historySharp: 1,
 } as const;
 
 const TEST_PATH =
@@ -242,8 +251,6 @@ export function rankUnits(
   return ranked.filter((r) => r.score >= floor || !proseDamped(r.unit));
 }
 
-/** Commits searched per question; the prototype found no gain past the best hundred. */
-const HISTORY_COMMITS = 100;
 /** A unit credited less than this share of the best-credited one is noise, not a candidate. */
 const HISTORY_MIN_SHARE = 0.05;
 
@@ -257,7 +264,7 @@ function addHistorySignal(
   question: string,
   add: (unit: number, amount: number, reason: Reason) => void,
 ): { files: Map<WorkspacePath, number>; best: number[] } {
-  const hits = history.search(question, HISTORY_COMMITS);
+  const hits = history.search(question, RankWeights.historyCommits);
   const files = new Map<WorkspacePath, number>();
   const best = hits[0]?.score ?? 0;
   if (best <= 0) return { files, best: [] };
@@ -278,15 +285,19 @@ function addHistorySignal(
     return names.get(name) ?? [];
   };
   for (const hit of hits) {
-    const s = hit.score / best;
+    const s = (hit.score / best) ** RankWeights.historySharp;
     const present = hit.files.filter((f) => index.files.has(f));
-    for (const f of present) files.set(f, (files.get(f) ?? 0) + s / present.length);
+    for (const f of present)
+      files.set(
+        f,
+        (files.get(f) ?? 0) + (s / present.length) * Math.max(1, history.touches(f)) ** -RankWeights.historyDamp,
+      );
     const touched = new Map<number, number>();
     for (const [f, name] of hit.symbols) {
       const file = hit.files[f]!;
       const units = unitsNamed(file, name);
       // Widely changed definitions collect credit from many loosely similar commits: damp them.
-      const damp = 1 / (1 + Math.log(Math.max(1, history.touches(file, name))));
+      const damp = Math.max(1, history.touches(file, name)) ** -RankWeights.historyDamp;
       for (const u of units) if (!touched.has(u)) touched.set(u, damp);
     }
     for (const [unit, damp] of touched) {

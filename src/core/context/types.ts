@@ -94,8 +94,8 @@ export interface HistoryLookup {
   /** Commits searched. */
   readonly size: number;
   search(question: string, limit: number): HistoryHit[];
-  /** How many of the commits touched this definition (by simple name) of this file. */
-  touches(file: WorkspacePath, name: string): number;
+  /** How many of the commits touched this definition (by simple name) of this file, or the file at all. */
+  touches(file: WorkspacePath, name?: string): number;
   /**
    * The commits that touched any of these definitions (by simple name, best first): by the
    * best definition each touched, then newest first; at most `limit`.

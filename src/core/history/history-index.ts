@@ -14,6 +14,7 @@ export class HistoryIndex implements HistoryLookup {
   private readonly search_: Bm25Index;
   private readonly paths: (WorkspacePath | undefined)[][];
   private readonly touchCounts = new Map<string, number>();
+  private readonly fileCounts = new Map<WorkspacePath, number>();
   /** (file, name) → positions of the commits that touched it, newest first. */
   private readonly touchedBy = new Map<string, number[]>();
 
@@ -29,6 +30,8 @@ export class HistoryIndex implements HistoryLookup {
     this.search_.settle();
     this.paths = commits.map((c) => c.files.map(mapPath));
     commits.forEach((c, i) => {
+      for (const file of this.paths[i]!)
+        if (file !== undefined) this.fileCounts.set(file, (this.fileCounts.get(file) ?? 0) + 1);
       for (const [f, name] of c.symbols) {
         const file = this.paths[i]![f];
         if (file === undefined) continue;
@@ -72,7 +75,8 @@ export class HistoryIndex implements HistoryLookup {
     });
   }
 
-  touches(file: WorkspacePath, name: string): number {
+  touches(file: WorkspacePath, name?: string): number {
+    if (name === undefined) return this.fileCounts.get(file) ?? 0;
     return this.touchCounts.get(`${file}\n${name}`) ?? 0;
   }
 
