@@ -50,10 +50,14 @@ async function bench(name: string): Promise<void> {
   const coldPeak = peakMb();
   const step = ok(await openHistory({ gitDir, rev: "HEAD" }, { cacheFile }));
   const warm = ok(await openHistory({ gitDir, rev: "HEAD" }, { cacheFile }));
+  // A host (the editor, the MCP server) keeps the store between refreshes: a moved HEAD costs the view.
+  const kept = ok(await openHistory({ gitDir, rev: "HEAD~1" }, { cacheFile, store: warm.store }));
+  const keptStep = ok(await openHistory({ gitDir, rev: "HEAD" }, { cacheFile, store: kept.store }));
   console.log(
     `${name}: cold build ${(cold.ms / 1000).toFixed(1)} s for ${cold.index.size} commits with code ` +
       `(${cold.mined} read), file ${mb(fs.statSync(cacheFile).size)} MB, peak RSS ${coldPeak} MB; ` +
-      `HEAD moves by one: ${step.ms.toFixed(0)} ms (${step.mined} read); warm reload ${warm.ms.toFixed(0)} ms`,
+      `HEAD moves by one: ${step.ms.toFixed(0)} ms from the file, ${keptStep.ms.toFixed(0)} ms with the store kept ` +
+      `(${step.mined} read); warm reload ${warm.ms.toFixed(0)} ms`,
   );
 
   // Added latency per question, with the index warm: the tree at HEAD, indexed once.
@@ -75,7 +79,9 @@ async function bench(name: string): Promise<void> {
   const plain: number[] = [];
   const withHistory: number[] = [];
   for (const q of asked) {
-    engine.build(q, { budget: 8000 }); // warm the token costs of this question's units
+    // Warm the token costs of both packages' units, so only ranking differs in the timing.
+    engine.build(q, { budget: 8000 });
+    engine.build(q, { budget: 8000, history: warm.index });
     let t = performance.now();
     engine.build(q, { budget: 8000 });
     plain.push(performance.now() - t);

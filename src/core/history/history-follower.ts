@@ -84,6 +84,7 @@ export class HistoryFollower {
       { workTree: this.options.workTree },
       {
         cacheFile: this.options.cacheDir ? historyCacheFile(located.gitDir, this.options.cacheDir) : undefined,
+        store: this.latest?.ok ? this.latest.store : undefined,
         depth: this.options.depth,
         signal,
         log: this.options.log,

@@ -22,11 +22,25 @@ export interface OpenHistoryOptions {
   log?: (line: string) => void;
   /** Turns a path relative to the repository's top into a workspace path. */
   mapPath?: (gitPath: string) => WorkspacePath | undefined;
+  /**
+   * The store a long-running host keeps between refreshes, so a moved HEAD costs the new
+   * commits and a view, not a reload; loaded from `cacheFile` when absent.
+   */
+  store?: CommitStore;
 }
 
 /** A history view, or the one-line reason there is none. */
 export type HistoryResult =
-  | { ok: true; index: HistoryIndex; head: string; shallow: boolean; mined: number; ms: number; note?: string }
+  | {
+      ok: true;
+      index: HistoryIndex;
+      head: string;
+      shallow: boolean;
+      mined: number;
+      ms: number;
+      note?: string;
+      store: CommitStore;
+    }
   | { ok: false; reason: string; code: GitError["code"] };
 
 /**
@@ -41,7 +55,7 @@ export async function openHistory(src: GitSource, options: OpenHistoryOptions = 
   try {
     const repo = await describeRepository(src, options.signal);
     const ids = await listCommits(src, repo.head, depth, options.signal);
-    const { store, rejected } = CommitStore.load(options.cacheFile);
+    const { store, rejected } = options.store ? { store: options.store } : CommitStore.load(options.cacheFile);
     if (rejected) options.log?.(`history cache ${options.cacheFile} rejected (${rejected}); reading history again`);
     const missing = ids.filter((id) => !store.has(id));
     let mined = 0;
@@ -73,6 +87,7 @@ export async function openHistory(src: GitSource, options: OpenHistoryOptions = 
       head: repo.head,
       shallow: repo.shallow,
       mined,
+      store,
       ms: performance.now() - t,
       ...(repo.shallow ? { note: `shallow clone: history has only the ${commits.length} commits fetched` } : {}),
     };
