@@ -124,6 +124,10 @@ export interface InspectorModelDto {
   contextBudget: number;
   compression: { before: number; after: number; ratio: number };
   scorer: string;
+  /** What history the ranking had: "1,897 commits", or why none ("still being read …"). */
+  history?: string;
+  /** The context's "Recent history" commits, as listed. */
+  commits?: { id: string; short: string; date: string; subject: string; symbols: string[] }[];
   spans: {
     id: string;
     file: string;

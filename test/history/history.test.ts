@@ -5,7 +5,8 @@ import * as path from "node:path";
 import { after, test } from "node:test";
 import { ContextEngine } from "../../src/core/context/context-engine";
 import { rankUnits } from "../../src/core/context/rank";
-import { describeReason } from "../../src/core/chat/inspector-model";
+import { describeReason, inspectorModel } from "../../src/core/chat/inspector-model";
+import { buildPrompt } from "../../src/core/chat/prompt";
 import { citationsOf } from "../../src/core/citations";
 import { locateRepository, openHistory, type HistoryResult } from "../../src/core/history/open-history";
 import { GitRepo, shopHistoryRepo } from "../helpers/git-repo";
@@ -195,6 +196,24 @@ test("a 'Recent history' section lists the commits that touched the shown spans,
     ],
   );
   assert.equal(cited[2]!.reason, "C9 was not in the context");
+  // The inspector says what history the ranking had and lists the section's commits.
+  const counter = engine.counter();
+  const model = inspectorModel(pack, buildPrompt(pack.question, pack, [], 0, counter), {
+    dryRun: true,
+    linesOf: (f) => engine.retrievalIndex!.lines.get(f),
+    count: (t) => counter.count(t),
+  });
+  assert.equal(model.history, "3 commits");
+  assert.deepEqual(
+    model.commits?.find((c) => c.short === fixVat.slice(0, 7)),
+    {
+      id: vat.id,
+      short: fixVat.slice(0, 7),
+      date: vat.date,
+      subject: "Fix VAT rounding for zero-rated goods",
+      symbols: ["levy"],
+    },
+  );
   // A question about behaviour does not pay for the section; Explain-style callers can ask for it.
   const plain = engine.build("How is VAT computed for exempt goods?", { budget: 2000 });
   assert.equal(plain.commits, undefined);

@@ -52,6 +52,7 @@ function render(m: InspectorModelDto): void {
   facts.textContent =
     `${m.totalTokens} prompt tokens · context ${m.compression.after} of ${m.contextBudget} budget · ` +
     `compressed from ${m.compression.before} (×${m.compression.ratio}) · scorer: ${m.scorer}` +
+    (m.history ? ` · history: ${m.history}` : "") +
     (m.endpoint ? ` · ${m.endpoint.model} at ${m.endpoint.baseUrl}` : "");
   const actions = el("div", "actions");
   actions.append(
@@ -92,6 +93,16 @@ function render(m: InspectorModelDto): void {
       ]),
     ),
   );
+
+  if (m.commits?.length) {
+    root.append(el("h2", undefined, `Recent history (${m.commits.length})`));
+    root.append(
+      table(
+        ["id", "commit", "date", "subject", "touched"],
+        m.commits.map((c) => [c.id, c.short, c.date, c.subject, c.symbols.join(", ")]),
+      ),
+    );
+  }
 
   root.append(el("h2", undefined, `Pruned or elided (${m.pruned.length})`));
   root.append(

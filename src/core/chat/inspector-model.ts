@@ -33,6 +33,25 @@ export function inspectorModel(
       pack.scorer.kind === "model"
         ? `local model ${pack.scorer.model}, layer ${pack.scorer.layer}, heads ${pack.scorer.heads.join(", ")}`
         : `lexical${pack.scorer.fallback ? ` (${pack.scorer.fallback})` : ""}`,
+    ...(pack.history
+      ? {
+          history:
+            pack.history.state === "used"
+              ? `${pack.history.commits.toLocaleString("en-US")} commits`
+              : `not used (${pack.history.reason})`,
+        }
+      : {}),
+    ...(pack.commits
+      ? {
+          commits: pack.commits.map((c) => ({
+            id: c.id,
+            short: c.commit.slice(0, 7),
+            date: c.date,
+            subject: c.subject,
+            symbols: c.symbols,
+          })),
+        }
+      : {}),
     spans: pack.spans.map((s) => {
       const fileLines = options.linesOf(s.file) ?? [];
       const lines: { n: number; text: string; score: number }[] = [];
@@ -94,7 +113,7 @@ export function describeHistoryReason(r: Extract<Reason, { kind: "history" }>): 
 /** The request as Markdown, for export. */
 export function toMarkdown(model: InspectorModel): string {
   let out = `# Threadline context: ${model.question}\n\n`;
-  out += `${model.totalTokens} prompt tokens (context budget ${model.contextBudget}); compression ${model.compression.before} → ${model.compression.after} tokens; scorer: ${model.scorer}\n\n`;
+  out += `${model.totalTokens} prompt tokens (context budget ${model.contextBudget}); compression ${model.compression.before} → ${model.compression.after} tokens; scorer: ${model.scorer}${model.history ? `; history: ${model.history}` : ""}\n\n`;
   out += `| section | tokens |\n| --- | --- |\n${model.sections.map((s) => `| ${s.name} | ${s.tokens} |`).join("\n")}\n\n`;
   out += `## Spans\n\n| id | location | detail | score | reasons |\n| --- | --- | --- | --- | --- |\n`;
   out += model.spans
