@@ -585,7 +585,7 @@ function scenarios(
           "the reason, with the commit's subject and year, is on apply_tax's row",
         );
         await row.scrollIntoViewIfNeeded();
-        await shot(page, "19-inspector-history-reason");
+        await shot(page, "18c-inspector-history-reason");
       },
     },
     {
