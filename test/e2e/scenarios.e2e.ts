@@ -111,6 +111,8 @@ async function main(): Promise<number> {
     if (q.includes("#401")) return { behaviour: "401" };
     if (q.includes("#404")) return { behaviour: "404" };
     if (q.includes("#code")) return { behaviour: "ok", answer: CODE_ANSWER };
+    if (q.includes("#commit"))
+      return { behaviour: "ok", answer: "The reduced rate came in [C1], in `apply_tax` [S2]." };
     if (q.startsWith("Explain step by step")) return { behaviour: "ok", answer: EXPLAIN };
     return { behaviour: "ok" };
   });
@@ -586,6 +588,30 @@ function scenarios(
         );
         await row.scrollIntoViewIfNeeded();
         await shot(page, "18c-inspector-history-reason");
+      },
+    },
+    {
+      name: "a commit cited from the context's Recent history is a chip that opens the commit",
+      run: async () => {
+        await runCommand(page, "Threadline: Focus on Chat View");
+        const chat = await webviewFrame(page, "vscode-textarea");
+        const before = await chat.locator(".turn").count();
+        await askInChat(page, chat, "When was the reduced VAT rate introduced? #commit");
+        const chip = chat.locator(".turn").nth(before).locator(".chip.commit");
+        await chip.waitFor({ timeout: 30_000 });
+        const vatCommit = new GitRepo(code.workspace).git("rev-parse", "HEAD").trim();
+        assert.match(
+          await chip.innerText(),
+          new RegExp(`${vatCommit.slice(0, 7)}\\s*·\\s*Charge the reduced VAT rate`),
+        );
+        await shot(page, "18d-commit-chip");
+        await chip.click();
+        await page
+          .locator(".tab", { hasText: `${vatCommit.slice(0, 7)} Charge the reduced VAT rate` })
+          .first()
+          .waitFor({ timeout: 15_000 });
+        await page.locator(".view-lines", { hasText: "return amount * 1.2" }).first().waitFor({ timeout: 10_000 });
+        await shot(page, "18e-commit-opened");
       },
     },
     {
