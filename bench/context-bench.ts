@@ -44,7 +44,7 @@ const work = path.join(os.tmpdir(), "threadline-bench");
 /** `--history off` measures without the history signal only; by default both, in the same run. */
 const withHistory = flag("history") !== "off";
 /**
- * A tuning harness: `--history-variants name=history:historyFile:promote[:commits:damp:sharp],…` measures each
+ * A tuning harness: `--history-variants name=history:historyFile[:commits:damp:sharp],…` measures each
  * setting of the history weights in the same run (the index and history are built once per
  * instance; only the ranking differs). By default, the shipped weights as "threadline+history".
  */
@@ -53,8 +53,8 @@ const variants = (flag("history-variants") ?? "")
   .filter(Boolean)
   .map((v) => {
     const [name, w] = v.split("=");
-    const [history, historyFile, historyPromote, historyCommits, historyDamp, historySharp] = w!.split(":").map(Number);
-    const weights = { history, historyFile, historyPromote, historyCommits, historyDamp, historySharp };
+    const [history, historyFile, historyCommits, historyDamp, historySharp] = w!.split(":").map(Number);
+    const weights = { history, historyFile, historyCommits, historyDamp, historySharp };
     return {
       name: `+${name}`,
       weights: Object.fromEntries(

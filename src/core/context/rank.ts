@@ -49,16 +49,9 @@ export const RankWeights = {
    * is changed at all): issues that describe behaviour without naming code still have
    * commits that did.
    */
-  history: 1.0,
-  /** The same commits' files, shared by how many files each touched: a file prior. */
-  historyFile: 0.5,
-  /**
-   * History's own best units that the other signals rank low are moved up to these places
-   * (every other place from `historyPromoteAt`), so they get room in the pack: added to the
-   * sum, they would land mid-pack and lose their room to units that only repeat the words.
-   */
-  historyPromote: 3,
-  historyPromoteAt: 4,
+  history: 0.5,
+  /** The same commits' files, shared by how many files each touched (and damped alike): a file prior. */
+  historyFile: 0.2,
   /** Commits searched per question. */
   historyCommits: 100,
   /**
@@ -67,7 +60,7 @@ export const RankWeights = {
    */
   historyDamp: 0.5,
   /** A commit's similarity (0..1 of the best) is raised to this power: the best commits count most. */
-  historySharp: 1,
+  historySharp: 2,
 } as const;
 
 const TEST_PATH =
@@ -193,8 +186,7 @@ export function rankUnits(
     share(hits, MAX_PHRASE_UNITS, RankWeights.phrase, { kind: "phrase", text: phrase });
   }
   if (editor) addEditorSignals(index, editor, add);
-  const fromHistory = history ? addHistorySignal(index, history, question, add) : undefined;
-  const historyFiles = fromHistory?.files ?? new Map<WorkspacePath, number>();
+  const historyFiles = history ? addHistorySignal(index, history, question, add) : new Map<WorkspacePath, number>();
 
   // Seed the graph walk with the strongest direct evidence.
   const seeded = [...scores.entries()].sort((a, b) => b[1].score - a[1].score).slice(0, GRAPH_SEEDS);
@@ -238,13 +230,6 @@ export function rankUnits(
   const ranked = [...scores.entries()]
     .map(([unit, e]) => ({ unit, score: round(e.score), reasons: e.reasons }))
     .sort((a, b) => b.score - a.score || index.compareUnits(a.unit, b.unit));
-  if (fromHistory) {
-    const tests = !aboutTests(question);
-    const promotable = fromHistory.best.filter(
-      (u) => !(tests && isTestPath(index.units[u]!.file)) && !(proseDamped(u) && !askedForProse),
-    );
-    promote(ranked, promotable.slice(0, RankWeights.historyPromote), RankWeights.historyPromoteAt);
-  }
   if (askedForProse) return ranked;
   // Prose that even so scores under half the best unit is not worth its room on a question about code.
   const floor = (ranked[0]?.score ?? 0) * PROSE_MIN_SHARE;
@@ -263,11 +248,11 @@ function addHistorySignal(
   history: HistoryLookup,
   question: string,
   add: (unit: number, amount: number, reason: Reason) => void,
-): { files: Map<WorkspacePath, number>; best: number[] } {
+): Map<WorkspacePath, number> {
   const hits = history.search(question, RankWeights.historyCommits);
   const files = new Map<WorkspacePath, number>();
   const best = hits[0]?.score ?? 0;
-  if (best <= 0) return { files, best: [] };
+  if (best <= 0) return files;
   const credit = new Map<number, { amount: number; commits: number; example: (typeof hits)[number] }>();
   const byName = new Map<WorkspacePath, Map<string, number[]>>();
   const unitsNamed = (file: WorkspacePath, name: string): number[] => {
@@ -312,10 +297,7 @@ function addHistorySignal(
   const maxFile = Math.max(0, ...files.values());
   if (maxFile > 0) for (const [f, v] of files) files.set(f, v / maxFile);
   const maxCredit = Math.max(0, ...[...credit.values()].map((c) => c.amount));
-  if (maxCredit <= 0) return { files, best: [] };
-  const order = [...credit.entries()]
-    .sort((a, b) => b[1].amount - a[1].amount || index.compareUnits(a[0], b[0]))
-    .map(([u]) => u);
+  if (maxCredit <= 0) return files;
   for (const [unit, c] of credit) {
     const share = c.amount / maxCredit;
     if (share < HISTORY_MIN_SHARE) continue;
@@ -325,25 +307,7 @@ function addHistorySignal(
       example: { id: c.example.id, subject: c.example.subject, year: new Date(c.example.time * 1000).getUTCFullYear() },
     });
   }
-  return { files, best: order };
-}
-
-/**
- * Moves each of `units` (best first) that sits lower than its place up to
- * place `at`, `at + 2`, … (interleaved with the rest of the ranking), with a
- * score between its new neighbours' so the list stays sorted by score.
- */
-function promote(ranked: RankedUnit[], units: readonly number[], at: number): void {
-  units.forEach((unit, i) => {
-    const target = at + 2 * i;
-    const from = ranked.findIndex((r) => r.unit === unit);
-    if (from <= target || target >= ranked.length) return;
-    const [moved] = ranked.splice(from, 1);
-    const above = ranked[target - 1]?.score ?? moved!.score;
-    const below = ranked[target]?.score ?? 0;
-    moved!.score = round((above + below) / 2);
-    ranked.splice(target, 0, moved!);
-  });
+  return files;
 }
 
 function addEditorSignals(
