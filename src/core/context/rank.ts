@@ -60,7 +60,7 @@ export const RankWeights = {
    */
   historyDamp: 0.5,
   /** A commit's similarity (0..1 of the best) is raised to this power: the best commits count most. */
-  historySharp: 2,
+  historySharp: 1,
 } as const;
 
 const TEST_PATH =
