@@ -8,6 +8,7 @@ import { rankUnits } from "../../src/core/context/rank";
 import { describeReason, inspectorModel } from "../../src/core/chat/inspector-model";
 import { buildPrompt } from "../../src/core/chat/prompt";
 import { citationsOf } from "../../src/core/citations";
+import { HistoryFollower } from "../../src/core/history/history-follower";
 import { locateRepository, openHistory, type HistoryResult } from "../../src/core/history/open-history";
 import { GitRepo, shopHistoryRepo } from "../helpers/git-repo";
 import { indexFor } from "../helpers/index";
@@ -220,4 +221,23 @@ test("a 'Recent history' section lists the commits that touched the shown spans,
   assert.doesNotMatch(plain.text, /# Recent history/);
   const asked = engine.build("How is VAT computed for exempt goods?", { budget: 2000, recentHistory: true });
   assert.ok(asked.commits && asked.commits.length > 0);
+});
+
+test("a host that cannot watch .git catches up when HEAD has moved (refreshIfMoved)", async () => {
+  const { repo } = shopRepo();
+  const seen: number[] = [];
+  const follower = new HistoryFollower({ workTree: repo.root, cacheDir: path.dirname(tmpFile("h.bin")) });
+  cleanups.push(() => follower.dispose());
+  follower.attach({ useHistory: (h) => seen.push("unavailable" in h ? -1 : h.size) });
+  await follower.refresh();
+  assert.equal(seen.at(-1), 3);
+  await follower.refreshIfMoved();
+  assert.equal(seen.at(-1), 3, "HEAD has not moved: nothing is read");
+  repo.write("shop/ship.py", "def parcel_cost(kg):\n    return 5 + kg\n");
+  repo.commit("Charge parcels by weight");
+  // HEAD is checked at most every couple of seconds.
+  await new Promise((r) => setTimeout(r, 2100));
+  await follower.refreshIfMoved();
+  assert.equal(seen.at(-1), 4, "the new commit is in the history");
+  assert.match(follower.current.state === "ready" ? follower.current.line : "", /history: 4 commits/);
 });

@@ -27,6 +27,8 @@ export interface ToolWorkspace {
   readonly engine: ContextEngine;
   /** Files done and found while the index is still being built; undefined once it is complete. */
   progress(): { done: number; total: number } | undefined;
+  /** Called as a question arrives, never awaited: a host may catch up with a moved HEAD for the next one. */
+  questionArrived?(): void;
 }
 
 export const DEFAULT_TOOL_BUDGET = 8000;
@@ -84,6 +86,7 @@ export class AgentTools {
       editor.openFiles = args.focusFiles.map(normalizePath);
       if (editor.openFiles.length === 1) editor.activeFile = editor.openFiles[0];
     }
+    this.workspace.questionArrived?.();
     const pack = this.workspace.engine.build(question, { budget, encoding: encoding.value, editor });
     return ok(this.packageOutput(pack, `Repository context for: ${question}`));
   }
@@ -91,6 +94,7 @@ export class AgentTools {
   explain(args: ExplainArgs): ToolResult {
     const budget = checkBudget(args.budget, DEFAULT_TOOL_BUDGET);
     if (typeof budget === "string") return bad(budget);
+    this.workspace.questionArrived?.();
     const engine = this.workspace.engine;
     engine.prepare();
     const retrieval = engine.retrievalIndex!;

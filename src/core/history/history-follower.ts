@@ -7,6 +7,10 @@ import {
   openHistory,
   type HistoryResult,
 } from "./open-history";
+import { git } from "./git";
+
+/** HEAD is checked at most this often by `refreshIfMoved`. */
+const MOVE_CHECK_MS = 2000;
 
 /** Where a host's history stands, for its status line and index details. */
 export type HistoryStatus =
@@ -33,6 +37,7 @@ export class HistoryFollower {
   private again = false;
   private readonly abort = new AbortController();
   private target: HistoryTarget | undefined;
+  private lastCheck = -Infinity;
 
   constructor(
     private readonly options: {
@@ -71,6 +76,22 @@ export class HistoryFollower {
       }
     });
     return this.running;
+  }
+
+  /**
+   * Refreshes when HEAD has moved since the history was read (a commit, a pull, a checkout),
+   * for hosts that cannot watch `.git` (the MCP server). One `git rev-parse` at most every
+   * couple of seconds; resolves when any refresh it started is done.
+   */
+  async refreshIfMoved(): Promise<void> {
+    const latest = this.latest;
+    if (this.running || !latest?.ok || performance.now() - this.lastCheck < MOVE_CHECK_MS) return;
+    this.lastCheck = performance.now();
+    const head = await git({ workTree: this.options.workTree }, ["rev-parse", "HEAD"], this.abort.signal).then(
+      (out) => out.trim(),
+      () => undefined,
+    );
+    if (head && head !== latest.head) await this.refresh();
   }
 
   private async run(): Promise<void> {

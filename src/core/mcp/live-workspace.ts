@@ -78,6 +78,11 @@ export class LiveWorkspace implements ToolWorkspace {
     });
   }
 
+  /** The watcher leaves `.git` alone, so a question is when a moved HEAD is noticed (for the next one). */
+  questionArrived(): void {
+    void this.history?.refreshIfMoved();
+  }
+
   progress(): { done: number; total: number } | undefined {
     return this.building;
   }
