@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as readline from "node:readline";
+import { codeExtensions, type GrammarSpec } from "../index/languages";
 import { FIELD, LogParser, MESSAGE_END, RECORD, type MinedCommit } from "./log-parser";
 
 /**
@@ -30,71 +31,36 @@ export class GitError extends Error {
 }
 
 /**
- * Code files only: history credits definitions, and a docs-only commit has none.
- * A `*.ext` pathspec matches at any depth.
+ * git's built-in funcname driver of each parsed language where git has one, so each hunk
+ * header names the enclosing definition; JavaScript and TypeScript get a pattern of ours.
  */
-export const CODE_PATHSPECS = [
-  "py",
-  "pyi",
-  "ts",
-  "tsx",
-  "mts",
-  "cts",
-  "js",
-  "jsx",
-  "mjs",
-  "cjs",
-  "go",
-  "rs",
-  "java",
-  "c",
-  "h",
-  "cc",
-  "cpp",
-  "cxx",
-  "hh",
-  "hpp",
-  "cs",
-  "rb",
-  "php",
-  "sh",
-].map((e) => `*.${e}`);
+const DRIVER: Record<GrammarSpec["id"], string> = {
+  python: "python",
+  go: "golang",
+  rust: "rust",
+  java: "java",
+  cpp: "cpp",
+  csharp: "csharp",
+  ruby: "ruby",
+  php: "php",
+  bash: "bash",
+  typescript: "tljs",
+  tsx: "tljs",
+  javascript: "tljs",
+};
 
 /**
- * git's built-in funcname drivers where it has one, so each hunk header names
- * the enclosing definition; JavaScript and TypeScript get a pattern of ours.
+ * Code files only, the index's own extensions: history credits definitions, and a
+ * docs-only commit has none. A `*.ext` pathspec matches at any depth.
  */
-const DRIVERS: Record<string, string> = {
-  py: "python",
-  pyi: "python",
-  go: "golang",
-  rs: "rust",
-  java: "java",
-  c: "cpp",
-  h: "cpp",
-  cc: "cpp",
-  cpp: "cpp",
-  cxx: "cpp",
-  hpp: "cpp",
-  cs: "csharp",
-  rb: "ruby",
-  php: "php",
-  sh: "bash",
-  ts: "tljs",
-  tsx: "tljs",
-  mts: "tljs",
-  cts: "tljs",
-  js: "tljs",
-  jsx: "tljs",
-  mjs: "tljs",
-  cjs: "tljs",
-};
+export const CODE_PATHSPECS = codeExtensions.map(([ext]) => `*${ext}`);
+
 const JS_FUNCNAME =
   "^[ \\t]*((export[ \\t]+)?(default[ \\t]+)?(abstract[ \\t]+)?(async[ \\t]+)?(function\\*?|class|interface|enum|namespace)[ \\t].*" +
   "|[ \\t]*((public|private|protected|static|async|get|set|readonly)[ \\t]+)*[A-Za-z_$][A-Za-z0-9_$]*[ \\t]*\\(.*\\)[ \\t]*(:[^{]*)?\\{[ \\t]*" +
   "|[ \\t]*(export[ \\t]+)?(const|let)[ \\t]+[A-Za-z_$][A-Za-z0-9_$]*[ \\t]*=.*=>.*)$";
 
-/** `-c` options passed to every command: attributes are given per path below, never read from a file we write. */
+/** `-c` options passed to every command (the diff drivers' attributes are in `driverConfig`). */
 function configArgs(): string[] {
   return [
     "-c",
@@ -244,9 +210,7 @@ export function mineCommits(
  * `--no-ext-diff --no-textconv` keep any driver from running a program.
  */
 function driverConfig(): string[] {
-  const body = Object.entries(DRIVERS)
-    .map(([ext, driver]) => `*.${ext} diff=${driver}\n`)
-    .join("");
+  const body = codeExtensions.map(([ext, language]) => `*${ext} diff=${DRIVER[language]}\n`).join("");
   const file = path.join(os.tmpdir(), `threadline-git-attributes-${hashOf(body)}`);
   if (!fs.existsSync(file)) {
     const tmp = `${file}.${process.pid}.tmp`;

@@ -61,6 +61,11 @@ const byExtension: Record<string, LanguageId> = {
   ".json": "text",
 };
 
+/** Extensions of the languages parsed for symbols (`.py`, `.ts`, …), with their language. */
+export const codeExtensions = Object.entries(byExtension).filter(
+  (e): e is [string, GrammarSpec["id"]] => e[1] !== "text",
+);
+
 /** Extensions that are never text; anything else is sniffed. */
 const binaryExtensions = new Set(
   (
