@@ -55,7 +55,8 @@ export async function runAsk(args: ParsedArgs, out: NodeJS.WritableStream): Prom
   const onSigint = () => abort.abort();
   process.once("SIGINT", onSigint);
   try {
-    const [repoHistory] = await Promise.all([cliHistory(args, repo, stringFlag(args, "cache")), index.build()]);
+    const [history] = await Promise.all([cliHistory(args, repo, stringFlag(args, "cache")), index.build()]);
+    if (history) engine.useHistory(history);
     await index.save();
     const record = await ask(
       engine,
@@ -67,7 +68,7 @@ export async function runAsk(args: ParsedArgs, out: NodeJS.WritableStream): Prom
         timeoutMs: 120_000,
         maxRetries: 3,
       },
-      { question, history: [], budget: intFlag(args, "budget", 8000), repoHistory },
+      { question, history: [], budget: intFlag(args, "budget", 8000) },
       (e) => {
         if (e.type === "delta" && format === "text") out.write(e.text);
         if (e.type === "notice") process.stderr.write(`threadline: ${e.message}\n`);

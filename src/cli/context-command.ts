@@ -51,8 +51,9 @@ export async function runContext(args: ParsedArgs, out: NodeJS.WritableStream): 
   try {
     // History is read by git while the index parses: they share no state.
     const [history] = await Promise.all([cliHistory(args, repo, stringFlag(args, "cache")), index.build()]);
+    if (history) engine.useHistory(history);
     await index.save();
-    const options = { budget, encoding: stringFlag(args, "encoding"), order, ...history };
+    const options = { budget, encoding: stringFlag(args, "encoding"), order };
     try {
       engine.counter(options.encoding);
     } catch (e) {

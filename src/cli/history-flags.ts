@@ -1,11 +1,10 @@
-import type { ContextOptions } from "../core/context/types";
+import type { HistoryLookup } from "../core/context/types";
 import {
-  describeHistory,
-  folderPathMapper,
-  historyCacheFile,
-  locateRepository,
-  openHistory,
   DEFAULT_HISTORY_DEPTH,
+  describeHistory,
+  historyCacheFile,
+  openHistory,
+  openWorkTreeHistory,
 } from "../core/history/open-history";
 import { type FlagSpec, type ParsedArgs, UsageError, intFlag, stringFlag } from "./args";
 
@@ -29,48 +28,34 @@ export const HISTORY_FLAGS: FlagSpec[] = [
 
 /**
  * The history signal for a CLI command: from `--git-dir` up to `--git-rev`, or
- * from the repository's own git up to HEAD. Mined commits persist in the cache
- * folder, or in the user's cache folder, so only new commits are read next
- * time. Without git it says why on stderr and the package records it.
+ * from the repository's own git up to HEAD; undefined with `--no-history`.
+ * Mined commits persist in the cache folder, or in the user's cache folder, so
+ * only new commits are read next time. Without git it says why on stderr, and
+ * the reason goes to the engine, which records it in the package.
  */
 export async function cliHistory(
   args: ParsedArgs,
   repo: string,
   cacheDir: string | undefined,
-): Promise<Pick<ContextOptions, "history" | "historyUnavailable">> {
-  if (args.flags.get("no-history") === true) return {};
+): Promise<HistoryLookup | { unavailable: string } | undefined> {
+  if (args.flags.get("no-history") === true) return undefined;
   const depth = intFlag(args, "history-depth", DEFAULT_HISTORY_DEPTH);
   if (depth < 1) throw new UsageError("--history-depth must be at least 1");
-  const gitDirFlag = stringFlag(args, "git-dir");
+  const gitDir = stringFlag(args, "git-dir");
   const rev = stringFlag(args, "git-rev");
-  let source;
-  let mapPath;
-  let gitDir: string;
-  if (gitDirFlag) {
-    source = { gitDir: gitDirFlag, rev };
-    gitDir = gitDirFlag;
-  } else {
-    const located = await locateRepository(repo);
-    if ("reason" in located) {
-      process.stderr.write(`threadline: history: not used (${located.reason})\n`);
-      return { historyUnavailable: located.reason };
-    }
-    source = { workTree: repo, rev };
-    gitDir = located.gitDir;
-    mapPath = folderPathMapper(located.prefix);
-  }
   let last = 0;
-  const result = await openHistory(source, {
-    cacheFile: historyCacheFile(gitDir, cacheDir),
+  const options = {
     depth,
-    mapPath,
-    log: (line) => process.stderr.write(`threadline: ${line}\n`),
-    onProgress: (done, total) => {
+    log: (line: string) => process.stderr.write(`threadline: ${line}\n`),
+    onProgress: (done: number, total: number) => {
       if (done !== total && performance.now() - last < 2000) return;
       last = performance.now();
       process.stderr.write(`threadline: reading history: ${done} of ${total} commits\n`);
     },
-  });
+  };
+  const result = gitDir
+    ? await openHistory({ gitDir, rev }, { ...options, cacheFile: historyCacheFile(gitDir, cacheDir) })
+    : await openWorkTreeHistory(repo, { ...options, rev, cacheFileFor: (dir) => historyCacheFile(dir, cacheDir) });
   process.stderr.write(`threadline: ${describeHistory(result)}\n`);
-  return result.ok ? { history: result.index } : { historyUnavailable: result.reason };
+  return result.ok ? result.index : { unavailable: result.reason };
 }

@@ -1,6 +1,6 @@
 import { citationsOf, type Citation } from "../citations";
 import type { ContextEngine } from "../context/context-engine";
-import type { ContextOptions, ContextPackage, EditorFocus, LineScoringModel } from "../context/types";
+import type { ContextPackage, EditorFocus, LineScoringModel } from "../context/types";
 import { type EndpointConfig, type Sleep, streamChat } from "./client";
 import type { ChatError } from "./errors";
 import { HISTORY_SHARE, buildPrompt, type Prompt, type Turn } from "./prompt";
@@ -16,8 +16,6 @@ export interface AskRequest {
   pack?: ContextPackage;
   /** A local model whose evaluator heads score and prune lines; without one the lexical scorer does. */
   scorer?: LineScoringModel;
-  /** The repository's commits as a ranking signal (or why there are none); `history` above is the conversation. */
-  repoHistory?: Pick<ContextOptions, "history" | "historyUnavailable">;
 }
 
 export type AskEvent =
@@ -60,7 +58,7 @@ export async function ask(
   };
   let budget = request.budget;
   for (let attempt = 0; ; attempt++) {
-    const options = { budget, encoding: request.encoding, editor: request.editor, ...request.repoHistory };
+    const options = { budget, encoding: request.encoding, editor: request.editor };
     const pack =
       request.pack ??
       (request.scorer

@@ -1,12 +1,5 @@
 import type { HistoryLookup } from "../context/types";
-import {
-  describeHistory,
-  folderPathMapper,
-  historyCacheFile,
-  locateRepository,
-  openHistory,
-  type HistoryResult,
-} from "./open-history";
+import { describeHistory, historyCacheFile, openWorkTreeHistory, type HistoryResult } from "./open-history";
 import { git } from "./git";
 
 /** HEAD is checked at most this often by `refreshIfMoved`. */
@@ -96,26 +89,19 @@ export class HistoryFollower {
 
   private async run(): Promise<void> {
     const signal = this.abort.signal;
-    const located = await locateRepository(this.options.workTree, signal);
-    if ("reason" in located) {
-      this.setStatus({ state: "unavailable", reason: located.reason });
-      return;
-    }
-    const result = await openHistory(
-      { workTree: this.options.workTree },
-      {
-        cacheFile: this.options.cacheDir ? historyCacheFile(located.gitDir, this.options.cacheDir) : undefined,
-        store: this.latest?.ok ? this.latest.store : undefined,
-        depth: this.options.depth,
-        signal,
-        log: this.options.log,
-        mapPath: folderPathMapper(located.prefix, this.options.folderName),
-        onProgress: (done, total) => {
-          // A refresh after the first keeps answering with the history it has while it reads.
-          if (!this.latest?.ok) this.setStatus({ state: "reading", done, total });
-        },
+    const cacheDir = this.options.cacheDir;
+    const result = await openWorkTreeHistory(this.options.workTree, {
+      cacheFileFor: cacheDir ? (gitDir) => historyCacheFile(gitDir, cacheDir) : undefined,
+      store: this.latest?.ok ? this.latest.store : undefined,
+      depth: this.options.depth,
+      folderName: this.options.folderName,
+      signal,
+      log: this.options.log,
+      onProgress: (done, total) => {
+        // A refresh after the first keeps answering with the history it has while it reads.
+        if (!this.latest?.ok) this.setStatus({ state: "reading", done, total });
       },
-    );
+    });
     if (signal.aborted) return;
     if (!result.ok && result.code === "cancelled") return;
     this.latest = result;

@@ -130,16 +130,46 @@ export async function locateRepository(
   workTree: string,
   signal?: AbortSignal,
 ): Promise<{ gitDir: string; prefix: string } | { reason: string }> {
-  if (!fs.existsSync(workTree)) return { reason: `no folder ${workTree}` };
+  return locate(workTree, signal).catch((e: unknown) => ({ reason: errorMessage(e) }));
+}
+
+/** `locateRepository`, throwing a `GitError` ("not a git repository", "git is not installed …"). */
+async function locate(workTree: string, signal?: AbortSignal): Promise<{ gitDir: string; prefix: string }> {
+  if (!fs.existsSync(workTree)) throw new GitError(`no folder ${workTree}`, "not-a-repository");
+  const out = await git({ workTree }, ["rev-parse", "--absolute-git-dir", "--show-prefix"], signal);
+  const [gitDir, prefix] = out.split("\n");
+  return { gitDir: gitDir!.trim(), prefix: (prefix ?? "").trim() };
+}
+
+/**
+ * The history of a work tree up to `rev` (HEAD): finds its git directory and
+ * the folder's place in it (paths map into the folder, named `folderName` in a
+ * multi-root workspace), then `openHistory`. `cacheFileFor` names the cache file
+ * of that git directory; without it nothing is persisted. Never throws.
+ */
+export async function openWorkTreeHistory(
+  workTree: string,
+  options: Omit<OpenHistoryOptions, "cacheFile" | "mapPath"> & {
+    rev?: string;
+    folderName?: string;
+    cacheFileFor?: (gitDir: string) => string;
+  } = {},
+): Promise<HistoryResult> {
+  let located;
   try {
-    const out = await git({ workTree }, ["rev-parse", "--absolute-git-dir", "--show-prefix"], signal);
-    const [gitDir, prefix] = out.split("\n");
-    return { gitDir: gitDir!.trim(), prefix: (prefix ?? "").trim() };
+    located = await locate(workTree, options.signal);
   } catch (e) {
-    return {
-      reason: e instanceof GitError && e.code === "not-a-repository" ? "not a git repository" : errorMessage(e),
-    };
+    if (e instanceof GitError) return { ok: false, reason: e.message, code: e.code };
+    return { ok: false, reason: errorMessage(e), code: "failed" };
   }
+  return openHistory(
+    { workTree, rev: options.rev },
+    {
+      ...options,
+      cacheFile: options.cacheFileFor?.(located.gitDir),
+      mapPath: folderPathMapper(located.prefix, options.folderName),
+    },
+  );
 }
 
 /** Maps repository paths into a workspace folder below `prefix`, named `folderName` in a multi-root workspace. */
