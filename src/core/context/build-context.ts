@@ -4,6 +4,7 @@ import { isProsePath, rankUnits, type RankedUnit } from "./rank";
 import { CONTEXT_PREAMBLE, fileHeader, renderOutline, renderSpan, shownRanges, type Detail } from "./render";
 import type { RetrievalIndex } from "./retrieval-index";
 import type { TokenCounter } from "./token-counter";
+import { simpleName } from "./units";
 import type {
   ContextCommit,
   ContextOptions,
@@ -397,7 +398,7 @@ function recentHistory(
     .filter((u) => u.name !== "<module>");
   const names = new Map<string, string>();
   const definitions = shown.map((u) => {
-    const name = u.name.slice(u.name.lastIndexOf(".") + 1);
+    const name = simpleName(u.name);
     names.set(`${u.file}\n${name}`, u.name);
     return { file: u.file, name };
   });

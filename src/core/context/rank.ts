@@ -2,6 +2,7 @@ import type { WorkspacePath } from "../index/types";
 import { personalizedPageRank } from "./pagerank";
 import { parseQuestion } from "./question";
 import type { RetrievalIndex } from "./retrieval-index";
+import { simpleName } from "./units";
 import type { EditorFocus, HistoryLookup, Reason } from "./types";
 
 /**
@@ -236,6 +237,9 @@ export function rankUnits(
   return ranked.filter((r) => r.score >= floor || !proseDamped(r.unit));
 }
 
+/** What a definition or file touched by `commits` commits in all keeps of a commit's credit. */
+const damped = (commits: number) => Math.max(1, commits) ** -RankWeights.historyDamp;
+
 /** A unit credited less than this share of the best-credited one is noise, not a candidate. */
 const HISTORY_MIN_SHARE = 0.05;
 
@@ -260,8 +264,7 @@ function addHistorySignal(
     if (!names) {
       byName.set(file, (names = new Map()));
       for (const u of index.unitsByFile.get(file) ?? []) {
-        const full = index.units[u]!.name;
-        const simple = full.slice(full.lastIndexOf(".") + 1);
+        const simple = simpleName(index.units[u]!.name);
         const list = names.get(simple);
         if (list) list.push(u);
         else names.set(simple, [u]);
@@ -272,17 +275,13 @@ function addHistorySignal(
   for (const hit of hits) {
     const s = (hit.score / best) ** RankWeights.historySharp;
     const present = hit.files.filter((f) => index.files.has(f));
-    for (const f of present)
-      files.set(
-        f,
-        (files.get(f) ?? 0) + (s / present.length) * Math.max(1, history.touches(f)) ** -RankWeights.historyDamp,
-      );
+    for (const f of present) files.set(f, (files.get(f) ?? 0) + (s / present.length) * damped(history.touches(f)));
     const touched = new Map<number, number>();
     for (const [f, name] of hit.symbols) {
       const file = hit.files[f]!;
       const units = unitsNamed(file, name);
       // Widely changed definitions collect credit from many loosely similar commits: damp them.
-      const damp = Math.max(1, history.touches(file, name)) ** -RankWeights.historyDamp;
+      const damp = damped(history.touches(file, name));
       for (const u of units) if (!touched.has(u)) touched.set(u, damp);
     }
     for (const [unit, damp] of touched) {

@@ -4,6 +4,11 @@ import type { Unit } from "./types";
 const MAX_BLOCK_LINES = 80;
 const functionKinds = new Set(["function", "method"]);
 
+/** A unit's name without its owners (`Flask.dispatch_request` → `dispatch_request`), as history names definitions. */
+export function simpleName(qualified: string): string {
+  return qualified.slice(qualified.lastIndexOf(".") + 1);
+}
+
 /**
  * Cuts a file into retrievable units. A function or method owns all its lines
  * (nested definitions included); the remaining lines belong to the innermost
