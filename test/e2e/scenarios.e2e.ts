@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { type Browser, type Frame, type Page, chromium } from "playwright-core";
+import { type Browser, type Frame, type Locator, type Page, chromium } from "playwright-core";
 import { GitRepo } from "../helpers/git-repo";
 import { writeFixture } from "../helpers/fixture";
 import { startTestServer, type TestServer } from "../helpers/openai-server";
@@ -545,12 +545,9 @@ function scenarios(
         await page.keyboard.press("Control+S");
         await page.locator(".tab.active:not(.dirty)", { hasText: "pricing.py" }).waitFor({ timeout: 10_000 });
         await page.waitForTimeout(1500); // the file watcher's event and the index's debounce
-        await runCommand(page, "Threadline: Focus on Chat View");
-        const chat = await webviewFrame(page, "vscode-textarea");
-        const before = await chat.locator(".turn").count();
-        await askInChat(page, chat, "What is the loyalty discount rate for returning customers?");
+        const turn = await askNewTurn(page, "What is the loyalty discount rate for returning customers?");
         // This question's own inspect link, not an earlier turn's.
-        const inspect = chat.locator(".turn").nth(before).locator(".footer a.inspect");
+        const inspect = turn.locator(".footer a.inspect");
         await inspect.waitFor({ timeout: 30_000 });
         await inspect.click();
         const found = await inspectorShowing(page, added);
@@ -568,12 +565,9 @@ function scenarios(
     {
       name: "the inspector shows which past commit lifted a span (history ranking)",
       run: async () => {
-        await runCommand(page, "Threadline: Focus on Chat View");
-        const chat = await webviewFrame(page, "vscode-textarea");
-        const before = await chat.locator(".turn").count();
         // Worded like the commit message; no word of it is in the code.
-        await askInChat(page, chat, "Why was the reduced VAT rate introduced?");
-        const inspect = chat.locator(".turn").nth(before).locator(".footer a.inspect");
+        const turn = await askNewTurn(page, "Why was the reduced VAT rate introduced?");
+        const inspect = turn.locator(".footer a.inspect");
         await inspect.waitFor({ timeout: 30_000 });
         await inspect.click();
         const vatCommit = new GitRepo(code.workspace).git("rev-parse", "HEAD").trim();
@@ -593,11 +587,8 @@ function scenarios(
     {
       name: "a commit cited from the context's Recent history is a chip that opens the commit",
       run: async () => {
-        await runCommand(page, "Threadline: Focus on Chat View");
-        const chat = await webviewFrame(page, "vscode-textarea");
-        const before = await chat.locator(".turn").count();
-        await askInChat(page, chat, "When was the reduced VAT rate introduced? #commit");
-        const chip = chat.locator(".turn").nth(before).locator(".chip.commit");
+        const turn = await askNewTurn(page, "When was the reduced VAT rate introduced? #commit");
+        const chip = turn.locator(".chip.commit");
         await chip.waitFor({ timeout: 30_000 });
         const vatCommit = new GitRepo(code.workspace).git("rev-parse", "HEAD").trim();
         assert.match(
@@ -771,6 +762,15 @@ function commitHistory(root: string): string {
   repo.commit("Initial shop");
   fs.writeFileSync(pricing, final);
   return repo.commit("Charge the reduced VAT rate");
+}
+
+/** Focuses the chat, asks, and returns this question's own turn (not an earlier one). */
+async function askNewTurn(page: Page, question: string): Promise<Locator> {
+  await runCommand(page, "Threadline: Focus on Chat View");
+  const chat = await webviewFrame(page, "vscode-textarea");
+  const before = await chat.locator(".turn").count();
+  await askInChat(page, chat, question);
+  return chat.locator(".turn").nth(before);
 }
 
 async function askInChat(page: Page, chat: Frame, question: string): Promise<void> {
