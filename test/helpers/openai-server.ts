@@ -22,7 +22,10 @@ export interface TestServer {
 export const MODELS = ["auto", "ok", "slow", "401", "404", "500", "429-once", "500-once", "ctx-small"];
 
 /** For model "auto": picks the behaviour and answer from the question (end-to-end tests drive it from the UI). */
-export type Router = (question: string) => { behaviour: string; answer?: string };
+export type Router = (
+  question: string,
+  messages: { role: string; content: string }[],
+) => { behaviour: string; answer?: string };
 
 export async function startTestServer(
   answer = "The refund is the total minus the fee [S1:5-9].",
@@ -56,7 +59,8 @@ export async function startTestServer(
       let answerText = state.answer;
       if (model === "auto" && router) {
         const last = String(parsed.messages.at(-1)?.content ?? "");
-        const routed = router(last.slice(last.lastIndexOf("Question: ") + "Question: ".length));
+        const at = last.lastIndexOf("Question: ");
+        const routed = router(at >= 0 ? last.slice(at + "Question: ".length) : last, parsed.messages);
         model = routed.behaviour;
         if (routed.answer) answerText = routed.answer;
       }

@@ -3,12 +3,14 @@ import type { ContextEngine } from "../context/context-engine";
 import type { ContextPackage, EditorFocus, LineScoringModel } from "../context/types";
 import { type EndpointConfig, type Sleep, streamChat } from "./client";
 import type { ChatError } from "./errors";
-import { HISTORY_SHARE, buildPrompt, type Prompt, type Turn } from "./prompt";
+import type { ConversationMemory } from "./memory";
+import { MEMORY_SHARE, buildPrompt, type Prompt, type Turn } from "./prompt";
 
 export interface AskRequest {
   question: string;
-  history: readonly Turn[];
-  /** Tokens for the context package. */
+  /** The conversation so far: its memory (summary and every turn), or plain earlier turns. */
+  history: ConversationMemory | readonly Turn[];
+  /** Tokens for the context package; conversation memory may use MEMORY_SHARE of it on top. */
   budget: number;
   encoding?: string;
   editor?: EditorFocus;
@@ -69,10 +71,11 @@ export async function ask(
       request.question,
       pack,
       request.history,
-      Math.floor(budget * HISTORY_SHARE),
+      Math.floor(budget * MEMORY_SHARE),
       engine.counter(pack.encoding),
     );
     if (prompt.droppedTurns > 0) notice(`${prompt.droppedTurns} earlier turn(s) left out to stay within the budget.`);
+    const earlier = prompt.memory.cited;
     onEvent({ type: "context", pack, prompt });
     const result = await streamChat(
       endpoint,
@@ -92,12 +95,17 @@ export async function ask(
       endpoint: { baseUrl: endpoint.baseUrl, model: endpoint.model },
       notices,
     };
-    if (result.ok) return { ...base, answer: result.text, citations: citationsOf(result.text, pack) };
+    if (result.ok) return { ...base, answer: result.text, citations: citationsOf(result.text, pack, earlier) };
     if (result.error.code === "context_length" && attempt === 0 && !result.partial && !request.pack) {
       budget = Math.floor(budget * SHRINK);
       notice(`The model's context window is smaller than the request; retrying once with a ${budget}-token context.`);
       continue;
     }
-    return { ...base, answer: result.partial, citations: citationsOf(result.partial, pack), error: result.error };
+    return {
+      ...base,
+      answer: result.partial,
+      citations: citationsOf(result.partial, pack, earlier),
+      error: result.error,
+    };
   }
 }

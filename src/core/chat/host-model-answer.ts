@@ -2,7 +2,7 @@ import { citationsOf, type Citation } from "../citations";
 import type { TokenCounter } from "../context/token-counter";
 import type { ContextPackage } from "../context/types";
 import type { ChatMessage } from "./client";
-import { HISTORY_SHARE, buildPrompt, type Prompt, type Turn } from "./prompt";
+import { MEMORY_SHARE, buildPrompt, type Prompt, type Turn } from "./prompt";
 
 /** A model the host lends (VS Code's `request.model`): messages in, text fragments out. */
 export interface HostModel {
@@ -39,12 +39,12 @@ export async function answerWithHostModel(
   counter: TokenCounter,
   signal: AbortSignal,
 ): Promise<HostAnswer> {
-  const prompt = buildPrompt(question, pack, history, Math.floor(pack.budget * HISTORY_SHARE), counter);
+  const prompt = buildPrompt(question, pack, history, Math.floor(pack.budget * MEMORY_SHARE), counter);
   let answer = "";
   let emitted = 0;
   const flagged: Citation[] = [];
   const emitUpTo = (cut: number) => {
-    for (const c of citationsOf(answer, pack)) {
+    for (const c of citationsOf(answer, pack, prompt.memory.cited)) {
       if (c.offset < emitted || c.offset + c.length > cut) continue;
       sink.markdown(answer.slice(emitted, c.offset));
       if (c.valid && c.file && c.start !== undefined) {
@@ -71,7 +71,7 @@ export async function answerWithHostModel(
         flagged.map((c) => `${c.text} (${c.reason})`).join("; "),
     );
   }
-  return { answer, citations: citationsOf(answer, pack), prompt };
+  return { answer, citations: citationsOf(answer, pack, prompt.memory.cited), prompt };
 }
 
 /**

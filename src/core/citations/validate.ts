@@ -13,6 +13,8 @@ export interface Citation {
   end?: number;
   /** A cited commit of the "Recent history" section: its full id, date and subject. */
   commit?: { id: string; date: string; subject: string };
+  /** An earlier turn whose context held the cited lines (a citation to conversation memory). */
+  turn?: number;
   valid: boolean;
   /** Why it is invalid, or how it was resolved. */
   reason: string;
@@ -24,6 +26,36 @@ export interface Citation {
  * (never by basename alone). Nothing unverifiable is ever marked valid.
  */
 export function validateCitations(
+  raw: readonly RawCitation[],
+  pack: Pick<ContextPackage, "spans" | "commits">,
+  memory: readonly EarlierContext[] = [],
+): Citation[] {
+  const checked = validateAgainstPackage(raw, pack);
+  if (memory.length === 0) return checked;
+  // A `path:lines` the current context did not hold may cite an earlier turn the prompt carried:
+  // it is valid only if that turn's own context sent those lines.
+  return checked.map((c) => {
+    if (c.valid || !c.file || c.commit) return c;
+    for (let i = memory.length - 1; i >= 0; i--) {
+      const earlier = memory[i]!;
+      const ranges = earlier.sent.filter((s) => s.file === c.file).flatMap((s) => s.ranges);
+      if (ranges.length === 0) continue;
+      if (c.start === undefined || c.end === undefined)
+        return { ...c, turn: earlier.turn, valid: true, reason: `file was sent in turn ${earlier.turn}` };
+      if (c.start <= c.end && covered(ranges, c.start, c.end))
+        return { ...c, turn: earlier.turn, valid: true, reason: `lines were sent in turn ${earlier.turn}` };
+    }
+    return c;
+  });
+}
+
+/** What an earlier turn sent, as conversation memory keeps it. */
+export interface EarlierContext {
+  turn: number;
+  sent: readonly { file: string; ranges: readonly Range[] }[];
+}
+
+function validateAgainstPackage(
   raw: readonly RawCitation[],
   pack: Pick<ContextPackage, "spans" | "commits">,
 ): Citation[] {
