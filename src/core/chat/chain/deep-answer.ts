@@ -94,7 +94,9 @@ export async function deepAnswer(
       order: "score",
     });
   const workerSkeleton = workerMessages(request.question, "", "").reduce((n, m) => n + counter.count(m.content), 0);
-  const chunkBudget = Math.max(200, request.budget - UNIT_TOKENS - workerSkeleton);
+  // A worker's prompt is its chunk, the previous unit and the question: together one budget.
+  const unitTokens = Math.min(UNIT_TOKENS, Math.floor(request.budget / 4));
+  const chunkBudget = Math.max(200, request.budget - unitTokens - workerSkeleton);
   const { chunks, left } = splitIntoChunks(pool, chunkBudget, counter);
   const sent = sentPackage(pool, chunks);
   const managerSkeleton = managerMessages(request.question, "", chunks.length).reduce(
@@ -105,10 +107,10 @@ export async function deepAnswer(
     chunks: chunks.length,
     calls: chunks.length + 1,
     promptTokens:
-      chunks.reduce((n, c) => n + workerSkeleton + c.tokens + (c.index > 1 ? UNIT_TOKENS : 0), 0) +
+      chunks.reduce((n, c) => n + workerSkeleton + c.tokens + (c.index > 1 ? unitTokens : 0), 0) +
       managerSkeleton +
-      UNIT_TOKENS,
-    maxOutputTokens: chunks.length * Math.min(UNIT_TOKENS, endpoint.maxOutputTokens) + endpoint.maxOutputTokens,
+      unitTokens,
+    maxOutputTokens: chunks.length * Math.min(unitTokens, endpoint.maxOutputTokens) + endpoint.maxOutputTokens,
   };
   onEvent({ type: "plan", estimate, pack: sent });
   const notices: string[] = [];
@@ -166,10 +168,10 @@ export async function deepAnswer(
     onEvent({ type: "progress", chunk: c.index, of: chunks.length });
     last = workerMessages(request.question, c.text, unit);
     const result = await streamChat(
-      { ...endpoint, maxOutputTokens: Math.min(UNIT_TOKENS, endpoint.maxOutputTokens) },
+      { ...endpoint, maxOutputTokens: Math.min(unitTokens, endpoint.maxOutputTokens) },
       last,
       { onDelta: () => undefined, onRetry: retry },
-      signal,
+      perCall(signal),
       sleep,
     );
     const output = result.ok ? result.text : result.partial;
@@ -192,7 +194,7 @@ export async function deepAnswer(
     endpoint,
     last,
     { onDelta: (text) => onEvent({ type: "delta", text }), onRetry: retry },
-    signal,
+    perCall(signal),
     sleep,
   );
   const output = result.ok ? result.text : result.partial;
@@ -224,4 +226,9 @@ function sentPackage(pool: ContextPackage, chunks: readonly Chunk[]): ContextPac
 /** Which worker saw a citation's lines: the chunk that held its span. */
 export function workerOf(chain: Pick<ChainRecord, "seenBy">, citation: Pick<Citation, "id">): number | undefined {
   return citation.id ? chain.seenBy[citation.id] : undefined;
+}
+
+/** A signal per call that follows the chain's: the HTTP client leaves a listener on each signal it is given. */
+function perCall(signal: AbortSignal | undefined): AbortSignal | undefined {
+  return signal ? AbortSignal.any([signal]) : undefined;
 }
