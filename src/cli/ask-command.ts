@@ -1,9 +1,13 @@
 import * as fs from "node:fs";
-import { ask } from "../core/chat/ask";
+import { ask, type AnswerRecord } from "../core/chat/ask";
+import { deepAnswer, workerOf, type DeepAnswerRecord } from "../core/chat/chain";
+import type { EndpointConfig } from "../core/chat/client";
+import { foldMemory, remember } from "../core/chat/memory";
 import type { Citation } from "../core/citations";
 import type { ContextPackage } from "../core/context/types";
 import { type CommandSpec, type ParsedArgs, UsageError, intFlag, stringFlag, synopsis } from "./args";
 import { HISTORY_FLAGS, cliHistory } from "./history-flags";
+import { loadConversation, saveConversation } from "./conversation-file";
 import { openRepository } from "./repo-engine";
 
 export const askSpec: CommandSpec = {
@@ -26,6 +30,18 @@ export const askSpec: CommandSpec = {
     { name: "max-output-tokens", value: "<n>", description: "Most tokens of the answer.", default: "1024" },
     { name: "cache", value: "<dir>", description: "Index cache folder.", default: "no cache" },
     ...HISTORY_FLAGS,
+    {
+      name: "deep",
+      description:
+        "Deep Answer (Chain-of-Agents): workers read candidates up to 6x the budget in chunks, a manager answers from their notes.",
+    },
+    {
+      name: "conversation",
+      value: "<file>",
+      description:
+        "A JSON file holding the conversation's memory: read before asking, written after (created if missing).",
+      default: "a single question",
+    },
     {
       name: "format",
       value: "text|json",
@@ -50,6 +66,10 @@ export async function runAsk(args: ParsedArgs, out: NodeJS.WritableStream): Prom
   // The key comes from the environment only: never a flag, so it stays out of shell history and process lists.
   const apiKey = process.env[keyVar];
 
+  const conversationFile = stringFlag(args, "conversation");
+  const warn = (line: string) => process.stderr.write(`threadline: ${line}\n`);
+  const memory = conversationFile ? loadConversation(conversationFile, warn) : undefined;
+
   const { index, engine } = openRepository(repo, stringFlag(args, "cache"));
   const abort = new AbortController();
   const onSigint = () => abort.abort();
@@ -58,25 +78,58 @@ export async function runAsk(args: ParsedArgs, out: NodeJS.WritableStream): Prom
     const [history] = await Promise.all([cliHistory(args, repo, stringFlag(args, "cache")), index.build()]);
     if (history) engine.useHistory(history);
     await index.save();
-    const record = await ask(
-      engine,
-      {
-        baseUrl,
-        model,
-        apiKey,
-        maxOutputTokens: intFlag(args, "max-output-tokens", 1024),
-        timeoutMs: 120_000,
-        maxRetries: 3,
-      },
-      { question, history: [], budget: intFlag(args, "budget", 8000) },
-      (e) => {
-        if (e.type === "delta" && format === "text") out.write(e.text);
-        if (e.type === "notice") process.stderr.write(`threadline: ${e.message}\n`);
-      },
-      abort.signal,
-    );
+    const endpoint: EndpointConfig = {
+      baseUrl,
+      model,
+      apiKey,
+      maxOutputTokens: intFlag(args, "max-output-tokens", 1024),
+      timeoutMs: 120_000,
+      maxRetries: 3,
+    };
+    const budget = intFlag(args, "budget", 8000);
+    const record: AnswerRecord | DeepAnswerRecord = args.flags.has("deep")
+      ? await deepAnswer(
+          engine,
+          endpoint,
+          { question, budget },
+          (e) => {
+            if (e.type === "plan")
+              warn(
+                `Deep Answer: ${e.estimate.chunks} chunk(s), ${e.estimate.calls} calls, about ` +
+                  `${e.estimate.promptTokens.toLocaleString("en-US")} prompt tokens and at most ` +
+                  `${e.estimate.maxOutputTokens.toLocaleString("en-US")} output tokens`,
+              );
+            if (e.type === "progress") warn(`reading chunk ${e.chunk} of ${e.of}`);
+            if (e.type === "delta" && format === "text") out.write(e.text);
+            if (e.type === "notice") warn(e.message);
+          },
+          abort.signal,
+        )
+      : await ask(
+          engine,
+          endpoint,
+          { question, history: memory ?? [], budget },
+          (e) => {
+            if (e.type === "delta" && format === "text") out.write(e.text);
+            if (e.type === "notice") warn(e.message);
+          },
+          abort.signal,
+        );
+    if (conversationFile && memory && (!record.error || record.error.code === "cancelled")) {
+      let next = remember(memory, record);
+      // Compact memory: the one extra call, after the answer; a failure keeps every turn as it was.
+      if (!abort.signal.aborted) {
+        const fold = await foldMemory(next, endpoint, budget, engine.counter(), abort.signal);
+        if (fold.kind === "folded") {
+          next = fold.memory;
+          warn(`folded turns ${fold.turns[0]}-${fold.turns.at(-1)} into the conversation's summary`);
+        } else if (fold.kind === "failed") warn(`the conversation's summary was not updated: ${fold.error.message}`);
+      }
+      saveConversation(conversationFile, next);
+    }
     if (format === "json") {
       const { citations, context, answer } = record;
+      const chain = (record as Partial<DeepAnswerRecord>).chain;
       const body: Record<string, unknown> = {
         answer,
         citations: citations.map((c) => ({
@@ -87,8 +140,11 @@ export async function runAsk(args: ParsedArgs, out: NodeJS.WritableStream): Prom
           end: c.end,
           valid: c.valid,
           reason: c.reason,
+          ...(c.turn !== undefined ? { turn: c.turn } : {}),
+          ...(chain && workerOf(chain, c) !== undefined ? { worker: workerOf(chain, c) } : {}),
         })),
         context,
+        ...(chain ? { chain } : {}),
       };
       if (record.error) body.error = { code: record.error.code, message: record.error.message };
       out.write(JSON.stringify(body, null, 2) + "\n");
@@ -97,9 +153,14 @@ export async function runAsk(args: ParsedArgs, out: NodeJS.WritableStream): Prom
       const sources = sourceLines(record.citations, record.context);
       if (sources.length > 0) out.write(`\nSources:\n${sources.join("\n")}\n`);
       const valid = record.citations.filter((c) => c.valid).length;
+      const chain = (record as Partial<DeepAnswerRecord>).chain;
+      const used = chain
+        ? ` · ${chain.calls.length} calls used ${chain.used.promptTokens.toLocaleString("en-US")} prompt + ` +
+          `${chain.used.outputTokens.toLocaleString("en-US")} output tokens`
+        : "";
       process.stderr.write(
         `threadline: context ${record.context.spans.length} spans · ${record.context.tokens} tokens · ` +
-          `${valid}/${record.citations.length} citations verified\n`,
+          `${valid}/${record.citations.length} citations verified${used}\n`,
       );
     }
     if (record.error) {
@@ -131,8 +192,9 @@ export function sourceLines(citations: readonly Citation[], pack: Pick<ContextPa
       continue;
     }
     const where = c.start === undefined ? c.file : `${c.file}:${c.start === c.end ? c.start : `${c.start}-${c.end}`}`;
-    const symbol = c.id ? symbols.get(c.id) : undefined;
-    lines.push(`  ${c.text}  ${where}${symbol ? ` · ${symbol}` : ""}`);
+    const symbol = c.id && c.turn === undefined ? symbols.get(c.id) : undefined;
+    const earlier = c.turn !== undefined ? ` · sent in turn ${c.turn}` : "";
+    lines.push(`  ${c.text}  ${where}${symbol ? ` · ${symbol}` : ""}${earlier}`);
   }
   return lines;
 }

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { writeFixture } from "../helpers/fixture";
 import { startTestServer } from "../helpers/openai-server";
+import { runCli } from "../helpers/cli";
 
 // Runs the bundled CLI, as a user would: this also proves dist/ carries its grammars, queries and worker.
 const cli = path.resolve("dist/cli.js");
@@ -216,21 +217,6 @@ test(
     assert.match(run("context", "--repo").stderr, /--repo needs a value <dir>/);
   },
 );
-
-/** Runs the bundled CLI asynchronously (the test server answers in this process, so spawnSync would deadlock). */
-function runCli(
-  args: string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d));
-    child.stderr.on("data", (d: Buffer) => (stderr += d));
-    child.on("close", (status: number | null) => resolve({ status, stdout, stderr }));
-  });
-}
 
 /** A one-function repository and a test endpoint that answers with one valid and one invalid citation. */
 async function withRefundAnswer(
