@@ -129,7 +129,7 @@ export async function runAsk(args: ParsedArgs, out: NodeJS.WritableStream): Prom
     }
     if (format === "json") {
       const { citations, context, answer } = record;
-      const chain = (record as Partial<DeepAnswerRecord>).chain;
+      const chain = record.chain;
       const body: Record<string, unknown> = {
         answer,
         citations: citations.map((c) => ({
@@ -153,7 +153,7 @@ export async function runAsk(args: ParsedArgs, out: NodeJS.WritableStream): Prom
       const sources = sourceLines(record.citations, record.context);
       if (sources.length > 0) out.write(`\nSources:\n${sources.join("\n")}\n`);
       const valid = record.citations.filter((c) => c.valid).length;
-      const chain = (record as Partial<DeepAnswerRecord>).chain;
+      const chain = record.chain;
       const used = chain
         ? ` · ${chain.calls.length} calls used ${chain.used.promptTokens.toLocaleString("en-US")} prompt + ` +
           `${chain.used.outputTokens.toLocaleString("en-US")} output tokens`

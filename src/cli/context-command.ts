@@ -22,7 +22,12 @@ export const contextSpec: CommandSpec = {
       default: "o200k_base",
     },
     { name: "cache", value: "<dir>", description: "Index cache folder.", default: "no cache" },
-    { name: "order", value: "edges|score|source", description: "Order of the file groups.", default: "edges" },
+    {
+      name: "order",
+      value: "edges|score|source|attention",
+      description: "Order of the file groups; attention (with --model) puts what the model attends to most last.",
+      default: "edges",
+    },
     ...LOCAL_MODEL_FLAGS,
     ...HISTORY_FLAGS,
     {
@@ -45,7 +50,10 @@ export async function runContext(args: ParsedArgs, out: NodeJS.WritableStream): 
   const format = stringFlag(args, "format") ?? "text";
   if (format !== "json" && format !== "text") throw new UsageError(`--format must be json or text, got "${format}"`);
   const order = (stringFlag(args, "order") ?? "edges") as SpanOrder;
-  if (!["edges", "score", "source"].includes(order)) throw new UsageError(`--order must be edges, score or source`);
+  if (!["edges", "score", "source", "attention"].includes(order))
+    throw new UsageError(`--order must be edges, score, source or attention`);
+  if (order === "attention" && !stringFlag(args, "model"))
+    throw new UsageError(`--order attention needs --model: the order comes from a local model's attention`);
 
   const { index, engine } = openRepository(repo, stringFlag(args, "cache"));
   try {
@@ -53,7 +61,12 @@ export async function runContext(args: ParsedArgs, out: NodeJS.WritableStream): 
     const [history] = await Promise.all([cliHistory(args, repo, stringFlag(args, "cache")), index.build()]);
     if (history) engine.useHistory(history);
     await index.save();
-    const options = { budget, encoding: stringFlag(args, "encoding"), order };
+    const options = {
+      budget,
+      encoding: stringFlag(args, "encoding"),
+      // Attention Sorting needs the model's scores; without them the default order stands.
+      ...(order === "attention" ? { attentionSort: true } : { order }),
+    };
     try {
       engine.counter(options.encoding);
     } catch (e) {

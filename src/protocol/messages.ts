@@ -30,6 +30,10 @@ export interface CitationDto {
   symbol?: string;
   /** A cited commit of the context's "Recent history": short id, date and subject. */
   commit?: { id: string; short: string; date: string; subject: string };
+  /** The cited lines were sent in this earlier turn (conversation memory), not in this answer's context. */
+  turn?: number;
+  /** Deep Answer: the worker (chunk) that read the cited lines. */
+  worker?: number;
 }
 
 /** What the user can do about a failed answer; the webview shows one button each. */
@@ -41,6 +45,10 @@ export interface ContextSummaryDto {
   uncompressedTokens: number;
   budget: number;
   scorer: string;
+  /** What of the conversation's memory went in: its summary, and earlier turns recalled as relevant. */
+  memory?: { summary: boolean; recalled: number[] };
+  /** Deep Answer: chunks read, calls, and the tokens the calls used (once finished). */
+  deep?: { chunks: number; calls: number; usedTokens?: number };
 }
 
 export interface TurnDto {
@@ -82,13 +90,16 @@ export type HostToWebview = {
   "chat/delta": { turnId: string; text: string; citations?: CitationDto[] };
   "chat/notice": { turnId: string; message: string };
   "chat/context": { turnId: string; context: ContextSummaryDto };
+  /** What a long answer is doing now ("Reading chunk 3 of 5"); replaced by the answer when it streams. */
+  "chat/progress": { turnId: string; message: string };
   "chat/done": { turn: TurnDto };
 };
 
 export type WebviewToHost = {
   "webview/ready": Record<string, never>;
   "index/rebuild": Record<string, never>;
-  "chat/ask": { question: string };
+  /** `deep`: answer with Deep Answer (Chain-of-Agents) instead of one call. */
+  "chat/ask": { question: string; deep?: boolean };
   "chat/stop": Record<string, never>;
   "chat/new": Record<string, never>;
   "citation/open": { turnId: string; index: number };
@@ -126,6 +137,28 @@ export interface InspectorModelDto {
   scorer: string;
   /** What history the ranking had: "1,897 commits", or why none ("still being read …"). */
   history?: string;
+  /** The conversation memory in this prompt: the running summary and each earlier turn, with why it is there. */
+  memory?: {
+    summary?: { text: string; through: number; tokens: number };
+    turns: { turn: number; question: string; how: "latest" | "recalled" | "recent"; tokens: number; why?: string[] }[];
+    dropped: number;
+  };
+  /** Deep Answer: every call of the chain, each worker's chunk (its spans) and unit. */
+  chain?: {
+    estimate: { chunks: number; calls: number; promptTokens: number; maxOutputTokens: number };
+    used: { promptTokens: number; outputTokens: number };
+    calls: {
+      role: "worker" | "manager";
+      chunk?: number;
+      spans: string[];
+      promptTokens: number;
+      outputTokens: number;
+      output: string;
+      messages: { role: "system" | "user" | "assistant"; content: string }[];
+    }[];
+  };
+  /** Set when the files were ordered by the local model's attention (Attention Sorting): each file's mass, in the order sent. */
+  attentionOrder?: { file: string; mass: number }[];
   /** The context's "Recent history" commits, as listed. */
   commits?: { id: string; short: string; date: string; subject: string; symbols: string[] }[];
   spans: {

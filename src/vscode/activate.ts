@@ -7,6 +7,7 @@ import { Commands, Views } from "./ids";
 import { explainAcrossFiles } from "./explain-command";
 import { IndexService } from "./index-service";
 import { previewContext, showContextSent } from "./inspect-commands";
+import { DEEP_FACTOR } from "../core/chat/chain";
 import { InspectorPanel } from "./inspector-panel";
 import { LocalModelService } from "./local-model-service";
 import { EditorAgentTools, registerLanguageModelTools } from "./lm-tools";
@@ -50,6 +51,17 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(Commands.explainAcrossFiles, () =>
       explainAcrossFiles(indexService, chat, chatView),
     ),
+    vscode.commands.registerCommand(Commands.deepAnswer, async () => {
+      const question = await vscode.window.showInputBox({
+        title: "Threadline: Deep Answer",
+        prompt: `Workers read up to ${DEEP_FACTOR}× the context budget in chunks, then one call writes the answer. The cost is shown before the first call.`,
+        placeHolder: "How does … work across the codebase?",
+        ignoreFocusOut: true,
+      });
+      if (!question?.trim()) return;
+      await chatView.reveal();
+      await chat.ask(question.trim(), { deep: true });
+    }),
   );
   // Doors for other agents (VS Code's Chat and its agent mode), over the same index.
   context.subscriptions.push(

@@ -1,8 +1,19 @@
 import * as vscode from "vscode";
 import { CommitDocuments } from "./commit-document";
 import { ask, type AnswerRecord } from "../core/chat/ask";
+import { deepAnswer } from "../core/chat/chain";
+import type { EndpointConfig } from "../core/chat/client";
+import {
+  foldMemory,
+  memoryOfTurns,
+  readMemory,
+  remember,
+  storedMemory,
+  type ConversationMemory,
+} from "../core/chat/memory";
 import type { Turn } from "../core/chat/prompt";
-import { citationsOf } from "../core/citations";
+import { citationsOf, type EarlierContext } from "../core/citations";
+import type { TokenCounter } from "../core/context/token-counter";
 import { listModels } from "../core/chat/models";
 import { citationDtos, errorActions, summarize, toTurnDto } from "../core/chat/turn-dto";
 import type { ContextPackage, EditorFocus } from "../core/context/types";
@@ -21,7 +32,18 @@ import { UNTRUSTED_MESSAGE } from "./trust";
 
 interface Stored {
   turns: TurnDto[];
-  history: Turn[];
+  /** The conversation's memory (summary and every turn); older versions stored plain turns as `history`. */
+  memory?: unknown;
+  history?: Turn[];
+}
+
+/** How a question is answered: one call (the default), or Deep Answer over candidates beyond the budget. */
+export interface AskOptions {
+  /** A ready-made package (Explain Across Files). */
+  pack?: ContextPackage;
+  deep?: boolean;
+  /** Deep Answer's candidates, when the caller gathered them (Explain's call path). */
+  pool?: ContextPackage;
 }
 
 const MAX_STORED_TURNS = 50;
@@ -78,7 +100,9 @@ class FadingHighlight implements vscode.Disposable {
  */
 export class ChatController implements vscode.Disposable {
   private turns: TurnDto[];
-  private history: Turn[];
+  private memory: ConversationMemory;
+  /** The summary call after an answer, stopped by Stop and New Chat. */
+  private folding: AbortController | undefined;
   private readonly records = new Map<string, AnswerRecord>();
   private abort: AbortController | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -93,7 +117,16 @@ export class ChatController implements vscode.Disposable {
   ) {
     const stored = context.workspaceState.get<Stored>(StorageKeys.conversation);
     this.turns = (stored?.turns ?? []).map((t) => ({ ...t, pending: false }));
-    this.history = stored?.history ?? [];
+    const read =
+      stored?.memory === undefined && stored?.history
+        ? { memory: memoryOfTurns(stored.history) }
+        : readMemory(stored?.memory);
+    this.memory = read.memory;
+    if (read.problem) {
+      // Never trusted: reported, and the conversation starts afresh (the visible turns stay).
+      this.log.warn(`conversation memory: ${read.problem}; starting afresh`);
+      void vscode.window.showWarningMessage(`Threadline: ${read.problem}. The conversation memory was started afresh.`);
+    }
     this.disposables.push(
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.sendState()),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -143,15 +176,17 @@ export class ChatController implements vscode.Disposable {
     return undefined;
   }
 
-  /** Asks a question, or sends a ready-made context package (Explain Across Files). */
-  async ask(question: string, pack?: ContextPackage): Promise<void> {
+  /** Asks a question, sends a ready-made context package (Explain Across Files), or runs a Deep Answer. */
+  async ask(question: string, options: AskOptions = {}): Promise<void> {
     if (this.busy || !question.trim()) return;
+    const { pack } = options;
     const config = vscode.workspace.getConfiguration();
     const baseUrl = config.get<string>(Settings.baseUrl, "");
     const model = config.get<string>(Settings.model, "");
     const blocked = this.blocked(baseUrl, model);
     const id = `t${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
     const turn: TurnDto = { id, question, answer: "", citations: [], notices: [], pending: true };
+    this.folding?.abort();
     this.turns.push(turn);
     this.post({ type: "chat/turnStarted", payload: { turn } });
     if (blocked) {
@@ -175,53 +210,100 @@ export class ChatController implements vscode.Disposable {
         ? `Still indexing (${ready.indexing.done}${ready.indexing.total ? ` of ${ready.indexing.total}` : ""} files): this answer uses only what is indexed so far.`
         : undefined;
       if (indexing) this.post({ type: "chat/notice", payload: { turnId: id, message: indexing } });
+      const endpoint: EndpointConfig = {
+        baseUrl,
+        model,
+        apiKey: await this.context.secrets.get(StorageKeys.apiKey(baseUrl)),
+        maxOutputTokens: config.get<number>(Settings.maxOutputTokens, 1024),
+        timeoutMs: config.get<number>(Settings.timeoutSeconds, 120) * 1000,
+        maxRetries: 3,
+      };
+      const budget = config.get<number>(Settings.contextBudget, 8000);
+      const linesOf = (f: string) => ready.engine.retrievalIndex?.lines.get(f);
       let sent: ContextPackage | undefined;
+      let earlier: EarlierContext[] = [];
+      let seenBy: Record<string, number> | undefined;
       let streamed = "";
-      const record = await ask(
-        ready.engine,
-        {
-          baseUrl,
-          model,
-          apiKey: await this.context.secrets.get(StorageKeys.apiKey(baseUrl)),
-          maxOutputTokens: config.get<number>(Settings.maxOutputTokens, 1024),
-          timeoutMs: config.get<number>(Settings.timeoutSeconds, 120) * 1000,
-          maxRetries: 3,
-        },
-        {
-          question,
-          history: this.history,
-          budget: config.get<number>(Settings.contextBudget, 8000),
-          editor: this.editorFocus(ready.index),
-          pack,
-          scorer: pack ? undefined : await this.localModel.scorer(ready.engine),
-        },
-        (e) => {
-          if (e.type === "delta") {
-            // The package is known before the first token: check the citations as the answer streams.
-            streamed += e.text;
-            const citations = sent
-              ? citationDtos(citationsOf(streamed, sent), sent, (f) => ready.engine.retrievalIndex?.lines.get(f))
-              : undefined;
-            if (citations) turn.citations = citations;
-            turn.answer = streamed;
-            this.post({ type: "chat/delta", payload: { turnId: id, text: e.text, citations } });
-          } else if (e.type === "notice")
-            this.post({ type: "chat/notice", payload: { turnId: id, message: e.message } });
-          else {
-            sent = e.pack;
-            streamed = "";
-            this.post({ type: "chat/context", payload: { turnId: id, context: summarize(e.pack) } });
-          }
-        },
-        abort.signal,
-      );
+      const onDelta = (text: string) => {
+        // The package is known before the first token: check the citations as the answer streams.
+        streamed += text;
+        const citations = sent
+          ? citationDtos(citationsOf(streamed, sent, earlier), sent, linesOf, seenBy ? { seenBy } : undefined)
+          : undefined;
+        if (citations) turn.citations = citations;
+        turn.answer = streamed;
+        this.post({ type: "chat/delta", payload: { turnId: id, text, citations } });
+      };
+      const onNotice = (message: string) => this.post({ type: "chat/notice", payload: { turnId: id, message } });
+      const record: AnswerRecord = options.deep
+        ? await deepAnswer(
+            ready.engine,
+            endpoint,
+            { question, budget, editor: this.editorFocus(ready.index), pool: options.pool },
+            (e) => {
+              if (e.type === "plan") {
+                sent = e.pack;
+                seenBy = e.seenBy;
+                const { chunks, calls, promptTokens, maxOutputTokens } = e.estimate;
+                onNotice(
+                  `Deep Answer: ${chunks} chunk${chunks === 1 ? "" : "s"} of up to ${budget.toLocaleString("en-US")} tokens, ` +
+                    `${calls} calls, about ${promptTokens.toLocaleString("en-US")} prompt tokens and at most ` +
+                    `${maxOutputTokens.toLocaleString("en-US")} output tokens.`,
+                );
+                this.post({
+                  type: "chat/context",
+                  payload: { turnId: id, context: { ...summarize(e.pack), deep: { chunks, calls } } },
+                });
+              } else if (e.type === "progress") {
+                this.post({
+                  type: "chat/progress",
+                  payload: { turnId: id, message: `Reading chunk ${e.chunk} of ${e.of}…` },
+                });
+              } else if (e.type === "delta") onDelta(e.text);
+              else if (e.type === "unit") return;
+              else onNotice(e.message);
+            },
+            abort.signal,
+          )
+        : await ask(
+            ready.engine,
+            endpoint,
+            {
+              question,
+              history: this.memory,
+              budget,
+              editor: this.editorFocus(ready.index),
+              pack,
+              scorer: pack ? undefined : await this.localModel.scorer(ready.engine),
+              attentionSort: config.get<boolean>(Settings.attentionSorting, false),
+            },
+            (e) => {
+              if (e.type === "delta") onDelta(e.text);
+              else if (e.type === "notice") onNotice(e.message);
+              else {
+                sent = e.pack;
+                earlier = e.prompt.memory.cited;
+                streamed = "";
+                this.post({
+                  type: "chat/context",
+                  payload: { turnId: id, context: summarize(e.pack, { prompt: e.prompt }) },
+                });
+              }
+            },
+            abort.signal,
+          );
+      if (record.chain) {
+        const { promptTokens, outputTokens } = record.chain.used;
+        record.notices.push(
+          `Deep Answer used ${promptTokens.toLocaleString("en-US")} prompt + ${outputTokens.toLocaleString("en-US")} output tokens in ${record.chain.calls.length} calls.`,
+        );
+      }
       if (indexing) record.notices.unshift(indexing);
       this.records.set(id, record);
       if (record.error) this.log.warn(`answer failed: ${record.error.code}: ${record.error.message}`);
-      if (!record.error || record.error.code === "cancelled") {
-        this.history.push({ question, answer: record.answer, citations: record.citations });
-      }
-      this.finish(toTurnDto(id, record, (f) => ready.engine.retrievalIndex?.lines.get(f)));
+      if (!record.error || record.error.code === "cancelled") this.memory = remember(this.memory, record);
+      this.finish(toTurnDto(id, record, linesOf));
+      if (!record.error) void this.fold(id, endpoint, budget, ready.engine.counter());
     } catch (e) {
       this.log.error(`ask failed: ${String(e)}`);
       this.finish({
@@ -241,14 +323,42 @@ export class ChatController implements vscode.Disposable {
     void this.persist();
   }
 
+  /**
+   * Compact memory: after the answer has streamed, fold the oldest turns into the running summary
+   * (one call). Stop, New Chat or the next question cancel it; memory is a value, so a cancelled
+   * or failed fold loses nothing, and a fold that finishes after the conversation moved on is
+   * applied only to the turns it read.
+   */
+  private async fold(turnId: string, endpoint: EndpointConfig, budget: number, counter: TokenCounter): Promise<void> {
+    const abort = new AbortController();
+    this.folding = abort;
+    const before = this.memory;
+    const result = await foldMemory(before, endpoint, budget, counter, abort.signal);
+    if (this.folding === abort) this.folding = undefined;
+    if (result.kind === "failed") {
+      if (result.error.code !== "cancelled") this.log.warn(`conversation summary not updated: ${result.error.message}`);
+      return;
+    }
+    if (result.kind !== "folded" || !this.memory.episodes.includes(before.episodes.at(-1)!)) return;
+    this.memory = { ...this.memory, summary: result.memory.summary };
+    const first = result.turns[0]!;
+    const last = result.turns.at(-1)!;
+    const message = `Turns ${first}-${last} were folded into the conversation's summary; each still comes back whole when a question is about it.`;
+    const turn = this.turns.find((t) => t.id === turnId);
+    if (turn) turn.notices = [...turn.notices, message];
+    this.post({ type: "chat/notice", payload: { turnId, message } });
+    void this.persist();
+  }
+
   stop(): void {
     this.abort?.abort();
+    this.folding?.abort();
   }
 
   newChat(): void {
     this.stop();
     this.turns = [];
-    this.history = [];
+    this.memory = { version: 1, episodes: [] };
     this.records.clear();
     void this.persist();
     void this.sendState();
@@ -279,7 +389,7 @@ export class ChatController implements vscode.Disposable {
 
   async retry(turnId: string): Promise<void> {
     const turn = this.turns.find((t) => t.id === turnId);
-    if (turn) await this.ask(turn.question);
+    if (turn) await this.ask(turn.question, { deep: !!turn.context?.deep });
   }
 
   /** The endpoint picker: the presets, then any URL. */
@@ -428,10 +538,7 @@ export class ChatController implements vscode.Disposable {
   }
 
   private async persist(): Promise<void> {
-    const stored: Stored = {
-      turns: this.turns.slice(-MAX_STORED_TURNS),
-      history: this.history.slice(-MAX_STORED_TURNS),
-    };
+    const stored: Stored = { turns: this.turns.slice(-MAX_STORED_TURNS), memory: storedMemory(this.memory) };
     await this.context.workspaceState.update(StorageKeys.conversation, stored);
   }
 

@@ -38,7 +38,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         await vscode.commands.executeCommand(Commands.rebuildIndex);
         return;
       case "chat/ask":
-        await c?.ask(msg.payload.question);
+        await c?.ask(msg.payload.question, { deep: !!msg.payload.deep });
         return;
       case "chat/stop":
         c?.stop();

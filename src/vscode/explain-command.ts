@@ -1,4 +1,5 @@
 import * as vscode from "vscode";
+import { DEEP_FACTOR, pathExceedsBudget } from "../core/chat/chain";
 import { explainInstruction } from "../core/chat/prompt";
 import { SYMBOL_NAME, explainPackage } from "../core/context/explain";
 import type { FocusLocation } from "../core/context/types";
@@ -43,13 +44,17 @@ export async function explainAcrossFiles(
   const budget = vscode.workspace.getConfiguration().get<number>(Settings.contextBudget, 8000);
   // The symbol is the query: the instruction's own words ("explain", "files", "called") are not
   // the user's and would pull in whatever mentions them.
-  const found = explainPackage(ready.engine, { name, file, line: editor.selection.active.line + 1 }, { budget, extra });
+  const target = { name, file, line: editor.selection.active.line + 1 };
+  const found = explainPackage(ready.engine, target, { budget, extra });
   if (!found) {
     void vscode.window.showInformationMessage(`Threadline: found no definition or use of "${name}" in the index.`);
     return;
   }
   await view.reveal();
-  await chat.ask(question, found.pack);
+  // When the call path's own code does not fit one budget, Deep Answer reads all of it in chunks.
+  const wide = explainPackage(ready.engine, target, { budget: budget * DEEP_FACTOR, extra });
+  if (wide && pathExceedsBudget(wide.pack, budget)) await chat.ask(question, { deep: true, pool: wide.pack });
+  else await chat.ask(question, { pack: found.pack });
 }
 
 /** Definitions, references, implementations and calls from the language server, if one answers in time. */

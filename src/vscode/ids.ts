@@ -8,6 +8,7 @@ export const Commands = {
   showContext: "threadline.showContext",
   previewContext: "threadline.previewContext",
   explainAcrossFiles: "threadline.explainAcrossFiles",
+  deepAnswer: "threadline.deepAnswer",
   calibrateLocalModel: "threadline.calibrateLocalModel",
   showParticipantContext: "threadline.showParticipantContext",
   chooseEndpoint: "threadline.chooseEndpoint",
@@ -41,6 +42,7 @@ export const Settings = {
   localModelLayers: "threadline.localModel.layers",
   localModelHeads: "threadline.localModel.heads",
   localModelWindow: "threadline.localModel.window",
+  attentionSorting: "threadline.localModel.attentionSorting",
   historyEnabled: "threadline.history.enabled",
   historyMaxCommits: "threadline.history.maxCommits",
 } as const;

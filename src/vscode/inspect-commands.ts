@@ -31,6 +31,7 @@ export async function showContextSent(
       endpoint: record.endpoint,
       linesOf: (f) => ready.engine.retrievalIndex?.lines.get(f),
       count: (t) => counter.count(t),
+      ...(record.chain ? { chain: record.chain } : {}),
     }),
     `turn:${id}`,
   );
@@ -55,8 +56,9 @@ export async function previewContext(
   }
   const budget = vscode.workspace.getConfiguration().get<number>(Settings.contextBudget, 8000);
   const scorer = await localModel.scorer(ready.engine);
+  const attentionSort = vscode.workspace.getConfiguration().get<boolean>(Settings.attentionSorting, false);
   const pack = scorer
-    ? await ready.engine.buildScored(question, { budget }, scorer)
+    ? await ready.engine.buildScored(question, { budget, attentionSort }, scorer)
     : ready.engine.build(question, { budget });
   const counter = ready.engine.counter(pack.encoding);
   const prompt = buildPrompt(question, pack, [], 0, counter);

@@ -167,3 +167,62 @@ def alpha():
     }
   });
 });
+
+describe("attention sorting", () => {
+  test("file groups follow the planted head's attention, strongest nearest the question", async () => {
+    // Only vault/codes.py holds the name the planted exact-match head attends to; the reports
+    // share none of the question's tokens.
+    const filler = (name: string) =>
+      `def ${name}_report(values):\n` +
+      Array.from({ length: 8 }, (_, i) => `    part_${i} = values[${i}] * 2  # doubled for totals`).join("\n") +
+      `\n    return part_0\n`;
+    const ctx = await engineFor(`
+//- reports/daily.py
+${filler("daily")}
+//- reports/weekly.py
+${filler("weekly")}
+//- vault/codes.py
+def lookup_amber_code():
+    return "quartz-9000"
+
+
+def use_codes(values):
+    first = lookup_amber_code()
+    second = lookup_amber_code()
+    return first + second
+//- reports/monthly.py
+${filler("monthly")}
+`);
+    try {
+      const settings = { path: modelFile, layers: 4, heads: 1, window: 512 };
+      const evaluator = await EvaluatorModel.load(settings, () => haystack);
+      const question = "where is the code lookup_amber_code used?";
+      const sorted = await ctx.engine.buildScored(question, { budget: 900, attentionSort: true }, evaluator);
+      const plain = await ctx.engine.buildScored(question, { budget: 900 }, evaluator);
+      await evaluator.release();
+      assert.equal(plain.attentionOrder, undefined, "off by default");
+      const order = sorted.attentionOrder!;
+      assert.ok(order.length >= 3, `${order.length} file groups`);
+      // Recorded in the package, and the text follows it: weakest first, the needle's file last.
+      const masses = order.map((o) => o.mass);
+      assert.deepEqual(
+        masses,
+        [...masses].sort((a, b) => a - b),
+      );
+      assert.equal(order.at(-1)!.file, "vault/codes.py");
+      assert.ok(order.at(-1)!.mass > 1.5 * order.at(-2)!.mass, masses.join(", "));
+      const headers = [...sorted.text.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+      assert.deepEqual(
+        headers,
+        order.map((o) => o.file),
+      );
+      // The same spans as without sorting; only their order changed.
+      assert.deepEqual(
+        sorted.spans.map((s) => `${s.file}:${s.ranges}`).sort(),
+        plain.spans.map((s) => `${s.file}:${s.ranges}`).sort(),
+      );
+    } finally {
+      ctx.cleanup();
+    }
+  });
+});

@@ -16,7 +16,10 @@ import { connect, el } from "../shared/dom";
 import { CITATION_MARK, citationMark, renderMarkdown } from "./markdown";
 
 const { api: vscode, send } = connect<WebviewToHost>();
-const savedDraft = (vscode.getState() as { draft?: string } | undefined)?.draft;
+const saved = vscode.getState() as { draft?: string; deep?: boolean } | undefined;
+const savedDraft = saved?.draft;
+let deep = !!saved?.deep;
+const saveState = () => vscode.setState({ draft: input.value, deep });
 
 // ---- layout -----------------------------------------------------------------
 const root = document.getElementById("root")!;
@@ -50,7 +53,24 @@ stopButton.setAttribute("icon", "debug-stop");
 stopButton.setAttribute("secondary", "");
 stopButton.textContent = "Stop";
 stopButton.hidden = true;
-composer.append(input, sendButton, stopButton);
+// Deep Answer for the next questions: workers read far more than one budget, then one call answers.
+const deepToggle = el("button", "deep-toggle");
+deepToggle.append(el("span", "codicon codicon-layers"), el("span", undefined, "Deep"));
+deepToggle.title =
+  "Deep Answer: workers read up to 6× the context in chunks and pass notes on; one call answers from the notes. More calls and tokens; the cost is shown first.";
+const renderDeep = () => {
+  deepToggle.classList.toggle("on", deep);
+  deepToggle.setAttribute("aria-pressed", String(deep));
+};
+deepToggle.addEventListener("click", () => {
+  deep = !deep;
+  renderDeep();
+  saveState();
+});
+renderDeep();
+const buttons = el("div", "composer-buttons");
+buttons.append(deepToggle, sendButton, stopButton);
+composer.append(input, buttons);
 root.append(header, banner, log, composer);
 
 let state: ChatStateDto | undefined;
@@ -59,10 +79,10 @@ const turnViews = new Map<string, TurnView>();
 function submit(): void {
   const question = input.value.trim();
   if (!question || state?.busy) return;
-  send("chat/ask", { question });
+  send("chat/ask", deep ? { question, deep: true } : { question });
   input.value = "";
   recall = -1;
-  vscode.setState({ draft: "" });
+  saveState();
 }
 sendButton.addEventListener("click", submit);
 stopButton.addEventListener("click", () => send("chat/stop", {}));
@@ -88,7 +108,7 @@ input.addEventListener("keydown", (e: KeyboardEvent) => {
 document.addEventListener("keydown", (e: KeyboardEvent) => {
   if (e.key === "Escape" && state?.busy) send("chat/stop", {});
 });
-input.addEventListener("input", () => vscode.setState({ draft: input.value }));
+input.addEventListener("input", saveState);
 
 // ---- turns ------------------------------------------------------------------
 class TurnView {
@@ -123,6 +143,12 @@ class TurnView {
 
   notice(message: string): void {
     this.notices.append(el("div", "notice", message));
+  }
+
+  /** What a long answer is doing now, in place of "Gathering context…" until text arrives. */
+  progress(message: string): void {
+    if (this.text) return;
+    this.answer.replaceChildren(el("span", "thinking", message));
   }
 
   context(summary: ContextSummaryDto): void {
@@ -175,8 +201,18 @@ class TurnView {
       send("context/inspect", { turnId: this.turn.id });
     });
     const compressed = c.uncompressedTokens > c.tokens ? ` (from ${c.uncompressedTokens} before compression)` : "";
+    const deepPart = c.deep
+      ? ` · deep: ${c.deep.chunks} chunk${c.deep.chunks === 1 ? "" : "s"}, ${c.deep.calls} calls${c.deep.usedTokens !== undefined ? `, ${c.deep.usedTokens.toLocaleString("en-US")} tokens used` : ""}`
+      : "";
+    const memory = c.memory
+      ? ` · memory: ${[c.memory.summary ? "summary" : "", c.memory.recalled.length ? `recalled turn${c.memory.recalled.length === 1 ? "" : "s"} ${c.memory.recalled.join(", ")}` : ""].filter(Boolean).join(" + ")}`
+      : "";
     this.footer.replaceChildren(
-      el("span", undefined, `context: ${c.spans} spans · ${c.tokens} tokens${compressed} · ${c.scorer} · `),
+      el(
+        "span",
+        undefined,
+        `context: ${c.spans} spans · ${c.tokens} tokens${compressed} · ${c.scorer}${deepPart}${memory} · `,
+      ),
       link,
     );
   }
@@ -246,10 +282,22 @@ function chip(turn: TurnDto, index: number): HTMLElement {
   }
   const name = c.file.split("/").pop()!;
   const lines = c.start === undefined ? "" : c.start === c.end ? `:${c.start}` : `:${c.start}-${c.end}`;
-  const button = el("button", "chip valid");
-  button.append(el("span", "codicon codicon-file-code"), el("span", "chip-label", `${name}${lines}`));
+  const button = el("button", c.turn !== undefined ? "chip valid memory" : "chip valid");
+  button.append(
+    el("span", `codicon codicon-${c.turn !== undefined ? "history" : "file-code"}`),
+    el("span", "chip-label", `${name}${lines}`),
+  );
   if (c.symbol) button.append(el("span", "chip-symbol", ` · ${c.symbol}`));
-  button.title = `${c.file}${c.start !== undefined ? `:${c.start}-${c.end}` : ""}${c.symbol ? ` · ${c.symbol}` : ""}${c.preview ? `\n\n${c.preview}` : ""}`;
+  // Where the lines were checked: an earlier turn's context (memory), or the worker that read them.
+  const from = c.turn !== undefined ? `from turn ${c.turn}` : c.worker !== undefined ? `worker ${c.worker}` : "";
+  if (from) button.append(el("span", "chip-from", ` · ${from}`));
+  const checked =
+    c.turn !== undefined
+      ? `\nSent in turn ${c.turn}, not in this answer's context.`
+      : c.worker !== undefined
+        ? `\nRead by worker ${c.worker}.`
+        : "";
+  button.title = `${c.file}${c.start !== undefined ? `:${c.start}-${c.end}` : ""}${c.symbol ? ` · ${c.symbol}` : ""}${checked}${c.preview ? `\n\n${c.preview}` : ""}`;
   button.setAttribute("aria-label", `Open ${c.file} lines ${c.start} to ${c.end}${c.symbol ? `, ${c.symbol}` : ""}`);
   button.dataset.preview = c.preview ?? "";
   button.addEventListener("click", () => send("citation/open", { turnId: turn.id, index }));
@@ -398,6 +446,9 @@ window.addEventListener("message", (event: MessageEvent<Envelope<HostToWebview>>
       break;
     case "chat/context":
       turnViews.get(msg.payload.turnId)?.context(msg.payload.context);
+      break;
+    case "chat/progress":
+      turnViews.get(msg.payload.turnId)?.progress(msg.payload.message);
       break;
     case "chat/done":
       turnViews.get(msg.payload.turn.id)?.update(msg.payload.turn);

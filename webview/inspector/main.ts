@@ -78,6 +78,81 @@ function render(m: InspectorModelDto): void {
     ),
   );
 
+  if (m.memory) {
+    const memory = m.memory;
+    const tokens = (memory.summary?.tokens ?? 0) + memory.turns.reduce((n, t) => n + t.tokens, 0);
+    root.append(el("h2", undefined, `Conversation memory (${tokens} tokens)`));
+    if (memory.summary) {
+      const d = el("details", "message");
+      d.open = true;
+      d.append(
+        el("summary", undefined, `summary of turns 1-${memory.summary.through} · ${memory.summary.tokens} tokens`),
+        el("pre", undefined, memory.summary.text),
+      );
+      root.append(d);
+    }
+    const HOW = { latest: "the latest turn", recalled: "recalled", recent: "recent, room left" } as const;
+    if (memory.turns.length)
+      root.append(
+        table(
+          ["turn", "question", "tokens", "why"],
+          memory.turns.map((t) => [
+            String(t.turn),
+            t.question,
+            String(t.tokens),
+            t.why?.length ? `${HOW[t.how]}: ${t.why.join("; ")}` : HOW[t.how],
+          ]),
+        ),
+      );
+    if (memory.dropped)
+      root.append(el("p", "muted", `${memory.dropped} earlier turn(s) left out: not relevant, and no room.`));
+  }
+
+  if (m.chain) {
+    const c = m.chain;
+    root.append(el("h2", undefined, `Deep Answer: ${c.calls.length} calls`));
+    root.append(
+      el(
+        "p",
+        "facts",
+        `estimated before: ${c.estimate.chunks} chunks, ${c.estimate.calls} calls, about ${c.estimate.promptTokens} prompt tokens ` +
+          `(at most ${c.estimate.maxOutputTokens} output) · used: ${c.used.promptTokens} prompt + ${c.used.outputTokens} output tokens`,
+      ),
+    );
+    for (const call of c.calls) {
+      const d = el("details", "message");
+      const label =
+        call.role === "worker"
+          ? `worker ${call.chunk} · chunk ${call.chunk}: ${call.spans.join(", ")} · ${call.promptTokens} tokens in, ${call.outputTokens} out`
+          : `manager · ${call.promptTokens} tokens in, ${call.outputTokens} out`;
+      d.append(el("summary", undefined, label));
+      d.append(
+        el("h3", undefined, call.role === "worker" ? "Unit passed on" : "Answer"),
+        el("pre", undefined, call.output),
+      );
+      for (const msg of call.messages)
+        d.append(el("h3", undefined, `${msg.role} message`), el("pre", undefined, msg.content));
+      root.append(d);
+    }
+  }
+
+  if (m.attentionOrder?.length) {
+    root.append(el("h2", undefined, "Order: Attention Sorting"));
+    root.append(
+      el(
+        "p",
+        "muted",
+        "Files in the order sent: the local model's evaluator heads attended most to the last, nearest the question.",
+      ),
+    );
+    root.append(
+      table(
+        ["file", "attention mass"],
+        m.attentionOrder.map((o) => [o.file, o.mass.toFixed(3)]),
+      ),
+    );
+  }
+
   root.append(el("h2", undefined, `Spans (${m.spans.length})`));
   root.append(
     table(

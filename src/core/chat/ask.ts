@@ -3,6 +3,7 @@ import type { ContextEngine } from "../context/context-engine";
 import type { ContextPackage, EditorFocus, LineScoringModel } from "../context/types";
 import { type EndpointConfig, type Sleep, streamChat } from "./client";
 import type { ChatError } from "./errors";
+import type { ChainRecord } from "./chain";
 import type { ConversationMemory } from "./memory";
 import { MEMORY_SHARE, buildPrompt, type Prompt, type Turn } from "./prompt";
 
@@ -18,6 +19,8 @@ export interface AskRequest {
   pack?: ContextPackage;
   /** A local model whose evaluator heads score and prune lines; without one the lexical scorer does. */
   scorer?: LineScoringModel;
+  /** With `scorer`: order the file groups by its attention, strongest nearest the question. */
+  attentionSort?: boolean;
 }
 
 export type AskEvent =
@@ -35,6 +38,8 @@ export interface AnswerRecord {
   endpoint: { baseUrl: string; model: string };
   error?: ChatError;
   notices: string[];
+  /** Deep Answer only: every call of the chain. */
+  chain?: ChainRecord;
 }
 
 /** On "context length exceeded", the budget is cut to this share and the request tried once more. */
@@ -60,7 +65,12 @@ export async function ask(
   };
   let budget = request.budget;
   for (let attempt = 0; ; attempt++) {
-    const options = { budget, encoding: request.encoding, editor: request.editor };
+    const options = {
+      budget,
+      encoding: request.encoding,
+      editor: request.editor,
+      ...(request.attentionSort ? { attentionSort: true } : {}),
+    };
     const pack =
       request.pack ??
       (request.scorer

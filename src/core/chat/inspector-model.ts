@@ -1,5 +1,6 @@
 import type { InspectorModelDto } from "../../protocol/messages";
 import type { ContextPackage, Reason } from "../context/types";
+import type { ChainRecord } from "./chain";
 import type { Prompt } from "./prompt";
 
 export type InspectorModel = InspectorModelDto;
@@ -12,8 +13,11 @@ export function inspectorModel(
     endpoint?: { baseUrl: string; model: string };
     linesOf: (file: string) => readonly string[] | undefined;
     count: (text: string) => number;
+    chain?: ChainRecord;
   },
 ): InspectorModel {
+  const memory = prompt.memory;
+  const chain = options.chain;
   const messages = prompt.messages.map((m) => ({ role: m.role, content: m.content, tokens: options.count(m.content) }));
   const before = pack.stats.uncompressedTokens;
   return {
@@ -39,6 +43,39 @@ export function inspectorModel(
             pack.history.state === "used"
               ? `${pack.history.commits.toLocaleString("en-US")} commits`
               : `not used (${pack.history.reason})`,
+        }
+      : {}),
+    ...(pack.attentionOrder ? { attentionOrder: pack.attentionOrder } : {}),
+    ...(memory.summary || memory.turns.length || memory.dropped
+      ? {
+          memory: {
+            ...(memory.summary ? { summary: memory.summary } : {}),
+            turns: memory.turns.map((t) => ({
+              turn: t.turn,
+              question: t.question,
+              how: t.how,
+              tokens: t.tokens,
+              ...(t.why ? { why: t.why } : {}),
+            })),
+            dropped: memory.dropped,
+          },
+        }
+      : {}),
+    ...(chain
+      ? {
+          chain: {
+            estimate: chain.estimate,
+            used: chain.used,
+            calls: chain.calls.map((c) => ({
+              role: c.role,
+              ...(c.chunk !== undefined ? { chunk: c.chunk } : {}),
+              spans: c.chunk !== undefined ? (chain.chunks.find((k) => k.index === c.chunk)?.spans ?? []) : [],
+              promptTokens: c.promptTokens,
+              outputTokens: c.outputTokens,
+              output: c.output,
+              messages: c.messages,
+            })),
+          },
         }
       : {}),
     ...(pack.commits
@@ -122,6 +159,22 @@ export function toMarkdown(model: InspectorModel): string {
         `| ${s.id} | ${s.file}:${s.ranges.map(([a, b]) => `${a}-${b}`).join(",")} | ${s.detail} | ${s.score} | ${s.reasons.join("; ")} |`,
     )
     .join("\n");
+  if (model.memory) {
+    out += `\n\n## Conversation memory\n\n`;
+    if (model.memory.summary)
+      out += `Summary of turns 1-${model.memory.summary.through} (${model.memory.summary.tokens} tokens):\n\n${model.memory.summary.text}\n\n`;
+    out += model.memory.turns
+      .map(
+        (t) => `- turn ${t.turn} (${t.how}, ${t.tokens} tokens)${t.why ? `: ${t.why.join("; ")}` : ""}: ${t.question}`,
+      )
+      .join("\n");
+  }
+  if (model.chain) {
+    out += `\n\n## Deep Answer\n\n${model.chain.calls.length} calls, ${model.chain.used.promptTokens} prompt + ${model.chain.used.outputTokens} output tokens\n\n`;
+    out += model.chain.calls
+      .map((c) => `### ${c.role === "worker" ? `worker ${c.chunk} (${c.spans.join(", ")})` : "manager"}\n\n${c.output}`)
+      .join("\n\n");
+  }
   out += `\n\n## Pruned\n\n${model.pruned.map((p) => `- ${p.file}:${p.ranges.map(([a, b]) => `${a}-${b}`).join(",")} ${p.symbol ?? ""}: ${p.reason}`).join("\n")}\n`;
   for (const m of model.messages)
     out += `\n## ${m.role} (${m.tokens} tokens)\n\n\`\`\`\`text\n${m.content}\n\`\`\`\`\n`;

@@ -2,6 +2,7 @@ import type { CitationDto, ContextSummaryDto, ErrorActionDto, TurnDto } from "..
 import type { Citation } from "../citations";
 import type { ContextPackage } from "../context/types";
 import type { AnswerRecord } from "./ask";
+import type { ChainRecord } from "./chain";
 
 const PREVIEW_LINES = 12;
 
@@ -15,8 +16,8 @@ export function toTurnDto(
     id,
     question: record.question,
     answer: record.answer,
-    citations: citationDtos(record.citations, record.context, linesOf),
-    context: summarize(record.context),
+    citations: citationDtos(record.citations, record.context, linesOf, record.chain),
+    context: summarize(record.context, record),
     notices: record.notices,
   };
   if (record.error) {
@@ -31,6 +32,7 @@ export function citationDtos(
   citations: readonly Citation[],
   pack: Pick<ContextPackage, "spans">,
   linesOf: (file: string) => readonly string[] | undefined,
+  chain?: Pick<ChainRecord, "seenBy">,
 ): CitationDto[] {
   const symbols = new Map(pack.spans.map((s) => [s.id, s.symbol]));
   return citations.map((c) => {
@@ -41,7 +43,10 @@ export function citationDtos(
     if (c.end !== undefined) dto.end = c.end;
     if (c.commit)
       dto.commit = { id: c.commit.id, short: c.commit.id.slice(0, 7), date: c.commit.date, subject: c.commit.subject };
-    const symbol = c.valid && c.id ? symbols.get(c.id) : undefined;
+    if (c.turn !== undefined) dto.turn = c.turn;
+    const worker = c.valid && c.id && c.turn === undefined ? chain?.seenBy[c.id] : undefined;
+    if (worker !== undefined) dto.worker = worker;
+    const symbol = c.valid && c.id && c.turn === undefined ? symbols.get(c.id) : undefined;
     if (symbol) dto.symbol = symbol;
     if (c.valid && c.file && c.start !== undefined) {
       const lines = linesOf(c.file);
@@ -81,12 +86,25 @@ export function errorActions(code: string): ErrorActionDto[] {
   }
 }
 
-export function summarize(pack: ContextPackage): ContextSummaryDto {
-  return {
+/** The footer of a turn: the context's size and scorer, the memory it carried, and a Deep Answer's calls. */
+export function summarize(
+  pack: ContextPackage,
+  extra: { prompt?: Pick<AnswerRecord["prompt"], "memory">; chain?: ChainRecord } = {},
+): ContextSummaryDto {
+  const summary: ContextSummaryDto = {
     spans: pack.spans.length,
     tokens: pack.tokens,
     uncompressedTokens: pack.stats.uncompressedTokens,
     budget: pack.budget,
     scorer: pack.scorer.kind === "model" ? `local model (layer ${pack.scorer.layer})` : "lexical",
   };
+  const memory = extra.prompt?.memory;
+  const recalled = memory?.turns.filter((t) => t.how === "recalled").map((t) => t.turn) ?? [];
+  if (memory?.summary || recalled.length) summary.memory = { summary: !!memory?.summary, recalled };
+  const chain = extra.chain;
+  if (chain) {
+    summary.deep = { chunks: chain.estimate.chunks, calls: chain.estimate.calls };
+    if (chain.calls.length) summary.deep.usedTokens = chain.used.promptTokens + chain.used.outputTokens;
+  }
+  return summary;
 }

@@ -169,12 +169,19 @@ export function buildContext(
   const t2 = performance.now();
 
   // Render, then make the count exact: drop the weakest choices until the text fits.
-  const order = options.order ?? (options.focus?.length ? "path" : "edges");
-  let pack = render(index, counter, question, budget, chosen, order, outlineReserve, recent?.text);
+  const order =
+    options.order ??
+    (options.focus?.length ? "path" : options.attentionSort && scorer.info.kind === "model" ? "attention" : "edges");
+  const massOf = (file: string, ranges: readonly Range[]) => {
+    let m = 0;
+    for (const [a, b] of ranges) for (let n = a; n <= b; n++) m += scorer.score(file, n);
+    return m;
+  };
+  let pack = render(index, counter, question, budget, chosen, order, outlineReserve, recent?.text, massOf);
   while (pack.tokens > budget && chosen.size > 0) {
     const weakest = [...chosen.values()].reduce((a, b) => (b.ranked.score < a.ranked.score ? b : a));
     chosen.delete(weakest.ranked.unit);
-    pack = render(index, counter, question, budget, chosen, order, outlineReserve, recent?.text);
+    pack = render(index, counter, question, budget, chosen, order, outlineReserve, recent?.text, massOf);
   }
   if (pack.tokens > budget) pack = emptyPackage(counter, question, budget);
   // Everything considered but not shown whole is pruned, with the reason.
@@ -270,6 +277,7 @@ function render(
   order: SpanOrder,
   outlineReserve: number,
   trailer = "",
+  massOf?: (file: string, ranges: readonly Range[]) => number,
 ): Rendered {
   const byFile = new Map<string, Choice[]>();
   for (const c of chosen.values()) {
@@ -283,6 +291,10 @@ function render(
     choices: choices.sort((a, b) => index.units[a.ranked.unit]!.start - index.units[b.ranked.unit]!.start),
     best: Math.max(...choices.map((c) => c.ranked.score)),
     pathStep: Math.min(...choices.map((c) => c.ranked.pathStep ?? Infinity)),
+    mass:
+      order === "attention" && massOf
+        ? Math.round(choices.reduce((m, c) => m + massOf(file, c.ranges), 0) * 1e4) / 1e4
+        : 0,
   }));
   const ordered = orderGroups(groups, order);
 
@@ -366,6 +378,7 @@ function render(
       spans: tokens - outlineTokens - trailerTokens,
       ...(trailer ? { history: trailerTokens } : {}),
     },
+    ...(order === "attention" ? { attentionOrder: ordered.map((g) => ({ file: g.file, mass: g.mass })) } : {}),
   };
 }
 
@@ -420,11 +433,17 @@ function recentHistory(
 /**
  * `edges` (default) puts the strongest files first and last, where models
  * attend best, and the weakest in the middle; `score` is strongest first;
- * `source` is by path.
+ * `source` is by path; `attention` is by the local model's attention mass,
+ * weakest first, so the file it attends to most sits next to the question.
  */
-function orderGroups<G extends { file: string; best: number; pathStep: number }>(groups: G[], order: SpanOrder): G[] {
+function orderGroups<G extends { file: string; best: number; pathStep: number; mass: number }>(
+  groups: G[],
+  order: SpanOrder,
+): G[] {
   const byScore = [...groups].sort((a, b) => b.best - a.best || (a.file < b.file ? -1 : 1));
   if (order === "score") return byScore;
+  if (order === "attention")
+    return [...groups].sort((a, b) => a.mass - b.mass || a.best - b.best || (a.file < b.file ? -1 : 1));
   if (order === "path")
     return [...groups].sort((a, b) => a.pathStep - b.pathStep || b.best - a.best || (a.file < b.file ? -1 : 1));
   if (order === "source") return [...groups].sort((a, b) => (a.file < b.file ? -1 : 1));

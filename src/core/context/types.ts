@@ -65,6 +65,8 @@ export interface ContextPackage {
   scorer: ScorerInfo;
   /** Whether the ranking searched the repository's history; absent when history was not asked for. */
   history?: HistoryState;
+  /** Set when the file groups were ordered by a local model's attention: each file's mass, in the order shown. */
+  attentionOrder?: { file: WorkspacePath; mass: number }[];
   /** The "Recent history" section: commits that touched the shown spans (only when asked for). */
   commits?: ContextCommit[];
   stats: {
@@ -135,8 +137,12 @@ export interface EditorFocus {
   openFiles?: WorkspacePath[];
 }
 
-/** `path` keeps the order of `focus` (a call path); the others order file groups by strength or path. */
-export type SpanOrder = "edges" | "score" | "source" | "path";
+/**
+ * `path` keeps the order of `focus` (a call path); `attention` puts the file groups a local
+ * model attends to most nearest the question (Attention Sorting); the others order file groups
+ * by strength or path.
+ */
+export type SpanOrder = "edges" | "score" | "source" | "path" | "attention";
 
 /** A location the context must cover, and its role on a call path. */
 export interface FocusLocation {
@@ -161,6 +167,11 @@ export interface ContextOptions {
    * when the question asks why or when something changed. Needs `history`.
    */
   recentHistory?: boolean;
+  /**
+   * With a local model (`ContextEngine.buildScored`): order file groups by the attention mass its
+   * evaluator heads give them, strongest last, nearest the question. Off by default.
+   */
+  attentionSort?: boolean;
 }
 
 /** A retrievable unit of code: a function, a class header, or a module-level block. */

@@ -58,7 +58,7 @@ export interface ChainRecord {
 }
 
 export type DeepEvent =
-  | { type: "plan"; estimate: DeepEstimate; pack: ContextPackage }
+  | { type: "plan"; estimate: DeepEstimate; pack: ContextPackage; seenBy: Record<string, number> }
   | { type: "progress"; chunk: number; of: number }
   | { type: "unit"; chunk: number; text: string }
   | { type: "delta"; text: string }
@@ -67,6 +67,8 @@ export type DeepEvent =
 export interface DeepAnswerRecord extends AnswerRecord {
   chain: ChainRecord;
 }
+
+export type { AnswerRecord };
 
 /**
  * Chain-of-Agents: the ranked candidates, well beyond one budget, are cut into chunks that
@@ -112,7 +114,9 @@ export async function deepAnswer(
       unitTokens,
     maxOutputTokens: chunks.length * Math.min(unitTokens, endpoint.maxOutputTokens) + endpoint.maxOutputTokens,
   };
-  onEvent({ type: "plan", estimate, pack: sent });
+  const seenIn = new Map<string, number>();
+  for (const c of chunks) for (const s of c.spans) seenIn.set(s.id, c.index);
+  onEvent({ type: "plan", estimate, pack: sent, seenBy: Object.fromEntries(seenIn) });
   const notices: string[] = [];
   const notice = (message: string) => {
     notices.push(message);
@@ -123,8 +127,6 @@ export async function deepAnswer(
       `${left.length} span(s) larger than a worker's budget were not read: ${left.map((s) => s.symbol ?? s.file).join(", ")}.`,
     );
   const calls: ChainCall[] = [];
-  const seenIn = new Map<string, number>();
-  for (const c of chunks) for (const s of c.spans) seenIn.set(s.id, c.index);
   const chain = (): ChainRecord => ({
     estimate,
     chunks: chunks.map((c) => ({ index: c.index, tokens: c.tokens, spans: c.spans.map((s) => s.id) })),
@@ -231,4 +233,11 @@ export function workerOf(chain: Pick<ChainRecord, "seenBy">, citation: Pick<Cita
 /** A signal per call that follows the chain's: the HTTP client leaves a listener on each signal it is given. */
 function perCall(signal: AbortSignal | undefined): AbortSignal | undefined {
   return signal ? AbortSignal.any([signal]) : undefined;
+}
+
+/** Whether a call path's own spans (those pinned as on the path) take more than one budget. */
+export function pathExceedsBudget(pack: Pick<ContextPackage, "spans">, budget: number): boolean {
+  let tokens = 0;
+  for (const s of pack.spans) if (s.reasons.some((r) => r.kind === "explain")) tokens += s.tokens;
+  return tokens > budget;
 }

@@ -2,6 +2,7 @@ export { splitIntoChunks, type Chunk } from "./chunks";
 export {
   DEEP_FACTOR,
   deepAnswer,
+  pathExceedsBudget,
   workerOf,
   type ChainCall,
   type ChainRecord,

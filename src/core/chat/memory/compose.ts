@@ -10,6 +10,7 @@ const SUMMARY_SHARE = 1 / 3;
 /** One earlier turn as the prompt carries it. */
 export interface IncludedTurn {
   turn: number;
+  question: string;
   tokens: number;
   /** `latest`: the turn just before; `recalled`: relevant to the question; `recent`: room was left. */
   how: "latest" | "recalled" | "recent";
@@ -68,7 +69,7 @@ export function planMemory(
     const n = tokensOf(e);
     if (used + n > budget) return;
     used += n;
-    included.set(e.turn, { turn: e.turn, tokens: n, how, ...extra });
+    included.set(e.turn, { turn: e.turn, question: e.question, tokens: n, how, ...extra });
   };
   const latest = memory.episodes.at(-1);
   if (latest) tryInclude(latest, "latest");
