@@ -235,6 +235,8 @@ export class ChatController implements vscode.Disposable {
         this.post({ type: "chat/delta", payload: { turnId: id, text, citations } });
       };
       const onNotice = (message: string) => this.post({ type: "chat/notice", payload: { turnId: id, message } });
+      /** Notices the host adds (a Deep Answer's cost); the core's own are in the record. */
+      const hostNotices: string[] = [];
       const record: AnswerRecord = options.deep
         ? await deepAnswer(
             ready.engine,
@@ -245,11 +247,12 @@ export class ChatController implements vscode.Disposable {
                 sent = e.pack;
                 seenBy = e.seenBy;
                 const { chunks, calls, promptTokens, maxOutputTokens } = e.estimate;
-                onNotice(
-                  `Deep Answer: ${chunks} chunk${chunks === 1 ? "" : "s"} of up to ${budget.toLocaleString("en-US")} tokens, ` +
-                    `${calls} calls, about ${promptTokens.toLocaleString("en-US")} prompt tokens and at most ` +
-                    `${maxOutputTokens.toLocaleString("en-US")} output tokens.`,
-                );
+                const cost =
+                  `Deep Answer: ${chunks} chunk${chunks === 1 ? "" : "s"} (a prompt of up to ${budget.toLocaleString("en-US")} tokens each), ` +
+                  `${calls} calls, about ${promptTokens.toLocaleString("en-US")} prompt tokens and at most ` +
+                  `${maxOutputTokens.toLocaleString("en-US")} output tokens.`;
+                hostNotices.push(cost);
+                onNotice(cost);
                 this.post({
                   type: "chat/context",
                   payload: { turnId: id, context: { ...summarize(e.pack), deep: { chunks, calls } } },
@@ -292,6 +295,7 @@ export class ChatController implements vscode.Disposable {
             },
             abort.signal,
           );
+      record.notices.unshift(...hostNotices);
       if (record.chain) {
         const { promptTokens, outputTokens } = record.chain.used;
         record.notices.push(

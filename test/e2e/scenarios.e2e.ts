@@ -8,6 +8,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { type Browser, type Frame, type Locator, type Page, chromium } from "playwright-core";
+import { MANAGER_PROMPT, WORKER_PROMPT } from "../../src/core/chat/chain";
+import { SUMMARY_INSTRUCTION } from "../../src/core/chat/memory";
 import { GitRepo } from "../helpers/git-repo";
 import { writeFixture } from "../helpers/fixture";
 import { startTestServer, type TestServer } from "../helpers/openai-server";
@@ -88,6 +90,31 @@ const CODE_ANSWER =
 const SLOW_CITED =
   "Tax is applied in app/pricing.py:5-6 after pricing. " + Array.from({ length: 60 }, (_, i) => `word${i}`).join(" ");
 
+/** The memory scenario's conversation: each question gets its own answer, as a real model's would be. */
+const MEMORY_TURNS: [string, string][] = [
+  [
+    "How does checkout compute the total?",
+    "`checkout` prices the cart with `price_of`, then adds tax with `apply_tax` (app/cart.py:4-7).",
+  ],
+  ["What does the deploy script print?", "It echoes `deploying` (tools/deploy.sh:1-3)."],
+  ["Which supplier does the store order from?", "The supplier is `acme` (app/store.py:13)."],
+  ["How is the reorder level used?", "`count_missing` compares the shelf with `reorder_level` (app/store.py:21-22)."],
+  ["What does the web client fetch?", "`checkoutCart` fetches `/api/checkout/<id>` (web/client.ts:1-4)."],
+  ["What does run print?", "`run` prints the total it gets back (app/main.py:4-6)."],
+  ["How many items fit on a shelf?", "The code sets no limit on the shelf."],
+];
+
+const MEMORY_SUMMARY =
+  "The user asked how checkout computes the total: `checkout` prices the cart and adds tax (app/cart.py:4-7).";
+
+/** A Deep Answer worker: the notes so far, plus the first span of its chunk, cited with its lines. */
+function workerNotes(user: string): string {
+  const first = /^\[(S\d+)\] (\S+):\d+-\d+/m.exec(user);
+  const previous = /Notes from the previous worker:\n([\s\S]*)\n\nQuestion: /.exec(user)?.[1] ?? "";
+  const kept = previous.startsWith("(none yet") ? "" : `${previous}\n`;
+  return first ? `${kept}- ${first[2]} [${first[1]}]` : previous;
+}
+
 type Scenario = { name: string; run: () => Promise<void> };
 
 async function main(): Promise<number> {
@@ -100,7 +127,16 @@ async function main(): Promise<number> {
   fs.mkdirSync(SHOTS, { recursive: true });
   const fx = writeFixture(WORKSPACE);
   commitHistory(fx.root);
-  const server: TestServer = await startTestServer(ANSWER, (q) => {
+  const server: TestServer = await startTestServer(ANSWER, (q, messages) => {
+    const system = messages[0]?.content ?? "";
+    if (system === SUMMARY_INSTRUCTION) return { behaviour: "ok", answer: MEMORY_SUMMARY };
+    if (system === WORKER_PROMPT) return { behaviour: "ok", answer: workerNotes(messages[1]!.content) };
+    if (system === MANAGER_PROMPT) {
+      const notes = /\):\n([\s\S]*)\n\nQuestion: /.exec(messages[1]!.content)?.[1] ?? "";
+      return { behaviour: "ok", answer: `From the workers' notes:\n\n${notes}` };
+    }
+    const scripted = MEMORY_TURNS.find(([question]) => q === question);
+    if (scripted) return { behaviour: "ok", answer: scripted[1] };
     if (q.includes("#slowcite")) return { behaviour: "slow", answer: SLOW_CITED };
     if (q.includes("#slow"))
       return {
@@ -630,6 +666,84 @@ function scenarios(
       },
     },
     {
+      name: "Deep Answer: the toggle shows the cost first, reads chunk by chunk, and each chip names its worker",
+      run: async () => {
+        // A small budget, so that this small workspace's candidates take several chunks.
+        await withSettings(code, { "threadline.chat.contextBudget": 500 }, async () => {
+          await newChat(page);
+          const chat = await webviewFrame(page, "vscode-textarea");
+          const toggle = chat.locator("button.deep-toggle");
+          await toggle.click();
+          assert.equal(await toggle.getAttribute("aria-pressed"), "true");
+          await askInChat(page, chat, "How do checkout, pricing and the store fit together?");
+          const turn = chat.locator(".turn").last();
+          const cost = turn.locator(".notice", { hasText: /^Deep Answer: \d+ chunks/ });
+          await cost.waitFor({ timeout: 30_000 });
+          const chunks = Number(/Deep Answer: (\d+) chunks/.exec(await cost.innerText())![1]);
+          assert.ok(chunks >= 2, `several chunks: ${await cost.innerText()}`);
+          await turn.locator(".chip.valid").first().waitFor({ timeout: 30_000 });
+          await turn.locator(".notice", { hasText: /^Deep Answer used [\d,]+ prompt/ }).waitFor({ timeout: 30_000 });
+          const workers = await turn.locator(".chip.valid .chip-from").allInnerTexts();
+          assert.ok(
+            workers.some((w) => /worker 2/.test(w)),
+            `a chip read by worker 2: ${workers.join(", ")}`,
+          );
+          assert.match(
+            await turn.locator(".footer").innerText(),
+            new RegExp(`deep: ${chunks} chunks, ${chunks + 1} calls`),
+          );
+          await shot(page, "18f-deep-answer-chips-name-workers");
+          await turn.locator(".footer a.inspect").click();
+          const inspector = await inspectorShowing(page, ["Deep Answer: ", "worker 2 · chunk 2"]);
+          assert.ok(inspector, "the inspector lists every call of the chain");
+          await inspector.locator("h2", { hasText: /^Deep Answer/ }).scrollIntoViewIfNeeded();
+          await inspector.locator("details summary", { hasText: "worker 2 · chunk 2" }).click();
+          await shot(page, "18g-inspector-deep-answer-calls");
+          await runCommand(page, "Threadline: Focus on Chat View");
+          await toggle.click();
+          assert.equal(await toggle.getAttribute("aria-pressed"), "false");
+        });
+      },
+    },
+    {
+      name: "conversation memory: past six turns a summary is folded, and a question about turn 1 recalls it, not unrelated turns",
+      run: async () => {
+        await newChat(page);
+        const chat = await webviewFrame(page, "vscode-textarea");
+        for (const [q] of MEMORY_TURNS) {
+          const before = await chat.locator(".turn .footer a.inspect").count();
+          await askInChat(page, chat, q);
+          await chat.locator(".turn .footer a.inspect").nth(before).waitFor({ timeout: 30_000 });
+          await page.waitForTimeout(300);
+        }
+        await chat
+          .locator(".notice", { hasText: /^Turns 1-5 were folded into the conversation's summary/ })
+          .waitFor({ timeout: 30_000 });
+        await shot(page, "18h-memory-summary-folded");
+        const asked = await chat.locator(".turn").count();
+        await askInChat(page, chat, "Remind me how checkout computes the total?");
+        const footer = chat.locator(".turn").nth(asked).locator(".footer");
+        await footer.locator("a.inspect").waitFor({ timeout: 30_000 });
+        const recalled = /memory: summary \+ recalled turns? ([\d, ]+)/.exec(await footer.innerText());
+        assert.ok(recalled, await footer.innerText());
+        const turns = recalled[1]!.split(/,\s*/).map(Number);
+        assert.ok(turns.includes(1), `turn 1 is recalled: ${turns.join(", ")}`);
+        for (const unrelated of [2, 3])
+          assert.ok(!turns.includes(unrelated), `turn ${unrelated} is about something else`);
+        await shot(page, "18i-memory-recalled-turn");
+        await footer.locator("a.inspect").click();
+        const inspector = await inspectorShowing(page, ["Conversation memory", "summary of turns 1-5"]);
+        assert.ok(inspector, "the inspector shows the memory section");
+        const rows = await inspector.locator("tr", { hasText: "recalled" }).allInnerTexts();
+        assert.ok(
+          rows.some((r) => /^1\s+How does checkout compute the total\?/.test(r) && /shares words: .*checkout/.test(r)),
+          `turn 1 recalled, with why: ${rows.join(" | ")}`,
+        );
+        await inspector.locator("h2", { hasText: /^Conversation memory/ }).scrollIntoViewIfNeeded();
+        await shot(page, "18j-inspector-conversation-memory");
+      },
+    },
+    {
       name: "Rebuild Index parses everything again and says so",
       run: async () => {
         await runCommand(page, "Threadline: Rebuild Index");
@@ -881,6 +995,28 @@ function copyLogs(userData: string): void {
     const from = path.join(entry.parentPath, entry.name);
     fs.mkdirSync(path.join(SHOTS, "logs"), { recursive: true });
     fs.copyFileSync(from, path.join(SHOTS, "logs", path.relative(logs, from).replace(/[\\/]/g, "_")));
+  }
+}
+
+/** New Chat as a person starts one: the chat view's title action. */
+async function newChat(page: Page): Promise<void> {
+  await runCommand(page, "Threadline: Focus on Chat View");
+  await page.locator('.part.sidebar .title-actions .action-label[aria-label^="New Chat"]').first().click();
+  const chat = await webviewFrame(page, "vscode-textarea");
+  await chat.locator(".log").evaluate((log) => log.childElementCount === 0 || undefined);
+}
+
+/** Runs `fn` with some user settings changed (VS Code reloads settings.json when it changes), then puts them back. */
+async function withSettings(code: CodeServer, patch: Record<string, unknown>, fn: () => Promise<void>): Promise<void> {
+  const file = path.join(code.userData, "User", "settings.json");
+  const original = fs.readFileSync(file, "utf8");
+  fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(original), ...patch }, null, 2));
+  await new Promise((r) => setTimeout(r, 1500));
+  try {
+    await fn();
+  } finally {
+    fs.writeFileSync(file, original);
+    await new Promise((r) => setTimeout(r, 1500));
   }
 }
 

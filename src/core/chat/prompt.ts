@@ -29,7 +29,8 @@ export interface Turn {
 }
 
 export interface PromptSection {
-  name: "system" | "summary" | "earlier turns" | "context" | "question";
+  /** `notes`: a Deep Answer manager's input, the workers' last unit and the question. */
+  name: "system" | "summary" | "earlier turns" | "context" | "question" | "notes";
   tokens: number;
 }
 

@@ -138,11 +138,11 @@ export async function deepAnswer(
     unread: left.map((s) => s.id),
     seenBy: Object.fromEntries(seenIn),
   });
-  const prompt = (messages: ChatMessage[]): Prompt => ({
+  const prompt = (messages: ChatMessage[], input: "context" | "notes"): Prompt => ({
     messages,
     sections: [
       { name: "system", tokens: counter.count(messages[0]!.content) },
-      { name: "context", tokens: counter.count(messages[1]!.content) },
+      { name: input, tokens: counter.count(messages[1]!.content) },
     ],
     tokens: messages.reduce((n, m) => n + counter.count(m.content), 0),
     droppedTurns: 0,
@@ -153,7 +153,7 @@ export async function deepAnswer(
     answer,
     citations: citationsOf(answer, sent),
     context: sent,
-    prompt: prompt(lastPrompt),
+    prompt: prompt(lastPrompt, lastPrompt === managerPrompt ? "notes" : "context"),
     endpoint: { baseUrl: endpoint.baseUrl, model: endpoint.model },
     notices,
     ...(error ? { error } : {}),
@@ -165,6 +165,7 @@ export async function deepAnswer(
 
   let unit: string | undefined;
   let last: ChatMessage[] = [];
+  let managerPrompt: ChatMessage[] | undefined;
   for (const c of chunks) {
     if (signal?.aborted) return finish("", last, cancelled());
     onEvent({ type: "progress", chunk: c.index, of: chunks.length });
@@ -192,6 +193,7 @@ export async function deepAnswer(
   }
   if (signal?.aborted) return finish("", last, cancelled());
   last = managerMessages(request.question, unit ?? "(no code was found for this question)", chunks.length);
+  managerPrompt = last;
   const result = await streamChat(
     endpoint,
     last,
@@ -207,9 +209,7 @@ export async function deepAnswer(
     output,
     outputTokens: counter.count(output),
   });
-  const record = finish(output, last, result.ok ? undefined : result.error);
-  record.prompt = prompt(last);
-  return record;
+  return finish(output, last, result.ok ? undefined : result.error);
 }
 
 /** The union of what the workers were sent, as one package: what the answer's citations are checked against. */

@@ -11,21 +11,23 @@ export interface RecallCandidate {
   why: string[];
 }
 
-/** The new question's best spans whose files and symbols an earlier turn may share. */
-const TOPIC_SPANS = 8;
-/** Weight of one shared symbol and of one shared file, against BM25 of the turn's text. */
-const SYMBOL_OVERLAP = 1.5;
-const FILE_OVERLAP = 0.75;
-/** Overlap counts at most this much, so a turn on the same files but another topic is not recalled on that alone. */
-const MAX_OVERLAP = 3;
+/** The new question's best spans, whose files and symbols an earlier turn may share: its focus. */
+const TOPIC_SPANS = 3;
+/** Bonus for one shared symbol and one shared file, and the most overlap may add. */
+const SYMBOL_OVERLAP = 0.25;
+const FILE_OVERLAP = 0.1;
+const MAX_OVERLAP = 0.5;
 /** A turn is recalled only above this score, and only within this share of the best turn's score. */
-const MIN_SCORE = 1.5;
-const RELATIVE_FLOOR = 0.5;
+const MIN_SCORE = 0.5;
+const RELATIVE_FLOOR = 0.6;
 
 /**
- * Scores earlier turns for a new question: BM25 of the question against each turn's question
- * and answer, plus the files and symbols the turn was about that the new question's ranked
- * spans share. Returns the turns worth recalling, best first.
+ * Scores earlier turns for a new question. The lexical part is BM25's idf weighting read as
+ * coverage: the idf-weighted share of the question's known terms that the turn's question and
+ * answer contain (raw BM25 over a handful of turns is not calibrated, so no threshold on it
+ * would mean the same in two conversations; coverage runs 0..1). Then a bonus for the files
+ * and symbols the turn was about that the new question's best spans share. Returns the turns
+ * worth recalling, best first.
  */
 export function rankEpisodes(
   episodes: readonly Episode[],
@@ -40,26 +42,27 @@ export function rankEpisodes(
     return counts;
   });
   const bm25 = Bm25Index.fromCounts(docs);
-  const query = vocabulary.query(question);
-  const lexical = new Map<number, { score: number; terms: number[] }>();
-  for (const hit of bm25.search(query, episodes.length)) lexical.set(hit.doc, hit);
+  const query = [...vocabulary.query(question).keys()].filter((t) => bm25.df(t) > 0);
+  const total = query.reduce((n, t) => n + bm25.idf(t), 0);
   const top = [...pack.spans].sort((a, b) => b.score - a.score).slice(0, TOPIC_SPANS);
   const files = new Set(top.map((s) => s.file));
   const symbols = new Set(top.flatMap((s) => (s.symbol ? [s.symbol] : [])));
   const scored = episodes.map((episode, i): RecallCandidate => {
     const why: string[] = [];
-    const hit = lexical.get(i);
-    let score = hit?.score ?? 0;
-    if (hit && hit.terms.length) {
-      const words = hit.terms.map((t) => vocabulary.terms[t]!).slice(0, 5);
-      why.push(`shares words: ${words.join(", ")}`);
-    }
+    const matched = query.filter((t) => docs[i]!.has(t));
+    let score = total > 0 ? matched.reduce((n, t) => n + bm25.idf(t), 0) / total : 0;
+    if (matched.length)
+      why.push(
+        `shares words: ${matched
+          .slice(0, 5)
+          .map((t) => vocabulary.terms[t]!)
+          .join(", ")}`,
+      );
     const sharedSymbols = episode.symbols.filter((s) => symbols.has(s));
     const sharedFiles = episode.files.filter((f) => files.has(f));
-    const overlap = Math.min(MAX_OVERLAP, SYMBOL_OVERLAP * sharedSymbols.length + FILE_OVERLAP * sharedFiles.length);
     if (sharedSymbols.length) why.push(`same symbols: ${sharedSymbols.slice(0, 3).join(", ")}`);
     else if (sharedFiles.length) why.push(`same files: ${sharedFiles.slice(0, 3).join(", ")}`);
-    score += overlap;
+    score += Math.min(MAX_OVERLAP, SYMBOL_OVERLAP * sharedSymbols.length + FILE_OVERLAP * sharedFiles.length);
     return { episode, score: Math.round(score * 100) / 100, why };
   });
   const best = Math.max(...scored.map((s) => s.score));
