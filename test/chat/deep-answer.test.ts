@@ -155,3 +155,12 @@ test("cancelling mid-chain stops further calls", async () => {
   assert.equal(record.error?.code, "cancelled");
   assert.equal(record.chain.calls.length, 1);
 });
+
+test("a chain cancelled before its first call makes no call and says so", async () => {
+  const { record } = await run((e, abort) => {
+    if (e.type === "plan") abort.abort();
+  });
+  assert.equal(server.requests.length, 0);
+  assert.equal(record.error?.code, "cancelled");
+  assert.deepEqual(record.prompt.messages, []);
+});

@@ -140,10 +140,13 @@ export async function deepAnswer(
   });
   const prompt = (messages: ChatMessage[], input: "context" | "notes"): Prompt => ({
     messages,
-    sections: [
-      { name: "system", tokens: counter.count(messages[0]!.content) },
-      { name: input, tokens: counter.count(messages[1]!.content) },
-    ],
+    // Empty when cancelled before the first call.
+    sections: messages.length
+      ? [
+          { name: "system", tokens: counter.count(messages[0]!.content) },
+          { name: input, tokens: counter.count(messages[1]!.content) },
+        ]
+      : [],
     tokens: messages.reduce((n, m) => n + counter.count(m.content), 0),
     droppedTurns: 0,
     memory: { messages: [], turns: [], summaryTokens: 0, turnTokens: 0, dropped: 0, cited: [] },
@@ -153,7 +156,7 @@ export async function deepAnswer(
     answer,
     citations: citationsOf(answer, sent),
     context: sent,
-    prompt: prompt(lastPrompt, lastPrompt === managerPrompt ? "notes" : "context"),
+    prompt: prompt(lastPrompt, lastPrompt === workerPrompt ? "context" : "notes"),
     endpoint: { baseUrl: endpoint.baseUrl, model: endpoint.model },
     notices,
     ...(error ? { error } : {}),
@@ -165,11 +168,11 @@ export async function deepAnswer(
 
   let unit: string | undefined;
   let last: ChatMessage[] = [];
-  let managerPrompt: ChatMessage[] | undefined;
+  let workerPrompt: ChatMessage[] | undefined;
   for (const c of chunks) {
     if (signal?.aborted) return finish("", last, cancelled());
     onEvent({ type: "progress", chunk: c.index, of: chunks.length });
-    last = workerMessages(request.question, c.text, unit);
+    last = workerPrompt = workerMessages(request.question, c.text, unit);
     const result = await streamChat(
       { ...endpoint, maxOutputTokens: Math.min(unitTokens, endpoint.maxOutputTokens) },
       last,
@@ -193,7 +196,6 @@ export async function deepAnswer(
   }
   if (signal?.aborted) return finish("", last, cancelled());
   last = managerMessages(request.question, unit ?? "(no code was found for this question)", chunks.length);
-  managerPrompt = last;
   const result = await streamChat(
     endpoint,
     last,
