@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { EndpointConfig } from "../../src/core/chat/client";
+import { explainPackage } from "../../src/core/context/explain";
 import {
+  DEEP_FACTOR,
   MANAGER_PROMPT,
   WORKER_PROMPT,
   deepAnswer,
+  pathExceedsBudget,
   splitIntoChunks,
   workerOf,
   type DeepEvent,
@@ -163,4 +166,37 @@ test("a chain cancelled before its first call makes no call and says so", async 
   assert.equal(server.requests.length, 0);
   assert.equal(record.error?.code, "cancelled");
   assert.deepEqual(record.prompt.messages, []);
+});
+
+test("Explain switches to Deep Answer only when its call path's own code exceeds the budget", async () => {
+  // A call path whose callees are long: at 6× the budget they are all shown, and together they outgrow one budget.
+  const body = (name: string) =>
+    `def ${name}(order):\n` +
+    Array.from({ length: 40 }, (_, i) => `    step_${i} = order.total * ${i} + len(order.items) - ${i}`).join("\n") +
+    `\n    return step_0\n`;
+  const long = await engineFor(`
+//- shop/checkout.py
+from shop.steps import price, tax, ship
+
+
+def checkout(order):
+    return price(order) + tax(order) + ship(order)
+//- shop/steps.py
+${body("price")}
+
+${body("tax")}
+
+${body("ship")}
+`);
+  try {
+    const budget = 600;
+    const wide = explainPackage(long.engine, { name: "checkout" }, { budget: budget * DEEP_FACTOR })!;
+    assert.equal(pathExceedsBudget(wide.pack, budget), true, "three 40-line callees do not fit 600 tokens");
+    assert.equal(pathExceedsBudget(wide.pack, budget * DEEP_FACTOR), false);
+    const { engine } = await ctx;
+    const small = explainPackage(engine, { name: "invoices_step_0" }, { budget: budget * DEEP_FACTOR })!;
+    assert.equal(pathExceedsBudget(small.pack, budget), false, "a short path fits one budget");
+  } finally {
+    long.cleanup();
+  }
 });
