@@ -145,6 +145,15 @@ export async function runAsk(args: ParsedArgs, out: NodeJS.WritableStream): Prom
         })),
         context,
         ...(chain ? { chain } : {}),
+        ...(memory
+          ? {
+              memory: {
+                ...(record.prompt.memory.summary ? { summaryThrough: record.prompt.memory.summary.through } : {}),
+                turns: record.prompt.memory.turns,
+                dropped: record.prompt.memory.dropped,
+              },
+            }
+          : {}),
       };
       if (record.error) body.error = { code: record.error.code, message: record.error.message };
       out.write(JSON.stringify(body, null, 2) + "\n");
