@@ -90,10 +90,13 @@ const CODE_ANSWER =
 const SLOW_CITED =
   "Tax is applied in app/pricing.py:5-6 after pricing. " + Array.from({ length: 60 }, (_, i) => `word${i}`).join(" ");
 
-/** The memory scenario's conversation: each question gets its own answer, as a real model's would be. */
+/**
+ * The memory scenario's conversation: each question gets its own answer, as a real model's would
+ * be. Worded unlike every other scenario's questions, which the router answers otherwise.
+ */
 const MEMORY_TURNS: [string, string][] = [
   [
-    "How does checkout compute the total?",
+    "How does checkout work out the total?",
     "`checkout` prices the cart with `price_of`, then adds tax with `apply_tax` (app/cart.py:4-7).",
   ],
   ["What does the deploy script print?", "It echoes `deploying` (tools/deploy.sh:1-3)."],
@@ -721,7 +724,7 @@ function scenarios(
           .waitFor({ timeout: 30_000 });
         await shot(page, "18h-memory-summary-folded");
         const asked = await chat.locator(".turn").count();
-        await askInChat(page, chat, "Remind me how checkout computes the total?");
+        await askInChat(page, chat, "Remind me how checkout works out the total?");
         const footer = chat.locator(".turn").nth(asked).locator(".footer");
         await footer.locator("a.inspect").waitFor({ timeout: 30_000 });
         const recalled = /memory: summary \+ recalled turns? ([\d, ]+)/.exec(await footer.innerText());
@@ -736,7 +739,7 @@ function scenarios(
         assert.ok(inspector, "the inspector shows the memory section");
         const rows = await inspector.locator("tr", { hasText: "recalled" }).allInnerTexts();
         assert.ok(
-          rows.some((r) => /^1\s+How does checkout compute the total\?/.test(r) && /shares words: .*checkout/.test(r)),
+          rows.some((r) => /^1\s+How does checkout work out the total\?/.test(r) && /shares words: .*checkout/.test(r)),
           `turn 1 recalled, with why: ${rows.join(" | ")}`,
         );
         await inspector.locator("h2", { hasText: /^Conversation memory/ }).scrollIntoViewIfNeeded();
