@@ -22,12 +22,13 @@ const MIN_SCORE = 0.5;
 const RELATIVE_FLOOR = 0.6;
 
 /**
- * Scores earlier turns for a new question. The lexical part is BM25's idf weighting read as
- * coverage: the idf-weighted share of the question's known terms that the turn's question and
- * answer contain (raw BM25 over a handful of turns is not calibrated, so no threshold on it
- * would mean the same in two conversations; coverage runs 0..1). Then a bonus for the files
- * and symbols the turn was about that the new question's best spans share. Returns the turns
- * worth recalling, best first.
+ * Scores earlier turns for a new question: BM25 of the question against each turn's question and
+ * answer, divided by the sum of the idf of the question's terms that occur in any turn. That is
+ * what a turn holding each of those terms once, at average length, would score, so the lexical
+ * part runs from 0 to about 1 whatever the conversation (raw BM25 over a handful of turns is not
+ * calibrated, and no threshold on it would mean the same in two conversations). Then a bonus for
+ * the files and symbols the turn was about that the new question's best spans share. Returns the
+ * turns worth recalling, best first.
  */
 export function rankEpisodes(
   episodes: readonly Episode[],
@@ -42,18 +43,21 @@ export function rankEpisodes(
     return counts;
   });
   const bm25 = Bm25Index.fromCounts(docs);
-  const query = [...vocabulary.query(question).keys()].filter((t) => bm25.df(t) > 0);
-  const total = query.reduce((n, t) => n + bm25.idf(t), 0);
+  const query = vocabulary.query(question);
+  const known = [...query.keys()].filter((t) => bm25.df(t) > 0);
+  const total = known.reduce((n, t) => n + bm25.idf(t), 0);
+  const lexical = new Map<number, { score: number; terms: number[] }>();
+  for (const hit of bm25.search(query, episodes.length)) lexical.set(hit.doc, hit);
   const top = [...pack.spans].sort((a, b) => b.score - a.score).slice(0, TOPIC_SPANS);
   const files = new Set(top.map((s) => s.file));
   const symbols = new Set(top.flatMap((s) => (s.symbol ? [s.symbol] : [])));
   const scored = episodes.map((episode, i): RecallCandidate => {
     const why: string[] = [];
-    const matched = query.filter((t) => docs[i]!.has(t));
-    let score = total > 0 ? matched.reduce((n, t) => n + bm25.idf(t), 0) / total : 0;
-    if (matched.length)
+    const hit = lexical.get(i);
+    let score = hit && total > 0 ? hit.score / total : 0;
+    if (hit?.terms.length)
       why.push(
-        `shares words: ${matched
+        `shares words: ${hit.terms
           .slice(0, 5)
           .map((t) => vocabulary.terms[t]!)
           .join(", ")}`,
