@@ -4,6 +4,9 @@ import type { ChatMessage } from "../client";
 import { rankEpisodes } from "./recall";
 import type { ConversationMemory, Episode } from "./types";
 
+/** Token counts of turns by encoding: a turn never changes, and a long conversation is planned once per question. */
+const turnTokens = new WeakMap<Episode, Map<string, number>>();
+
 /** The summary may take at most this share of the memory budget; recalled and recent turns share the rest. */
 const SUMMARY_SHARE = 1 / 3;
 
@@ -58,10 +61,11 @@ export function planMemory(
   }
   const summaryTokens = used;
   const included = new Map<number, IncludedTurn>();
-  const cost = new Map<Episode, number>();
   const tokensOf = (e: Episode) => {
-    let n = cost.get(e);
-    if (n === undefined) cost.set(e, (n = counter.count(e.question) + counter.count(e.answer)));
+    let byEncoding = turnTokens.get(e);
+    if (!byEncoding) turnTokens.set(e, (byEncoding = new Map()));
+    let n = byEncoding.get(counter.encoding);
+    if (n === undefined) byEncoding.set(counter.encoding, (n = counter.count(e.question) + counter.count(e.answer)));
     return n;
   };
   const tryInclude = (e: Episode, how: IncludedTurn["how"], extra: Partial<IncludedTurn> = {}) => {
