@@ -11,7 +11,7 @@ import {
   SUMMARY_INSTRUCTION,
   type ConversationMemory,
 } from "../../src/core/chat/memory";
-import { MEMORY_SHARE, SYSTEM_PROMPT } from "../../src/core/chat/prompt";
+import { MEMORY_SHARE, SYSTEM_PROMPT, buildPrompt, explainInstruction } from "../../src/core/chat/prompt";
 import { citationsOf } from "../../src/core/citations";
 import { SHOP, engineFor } from "../helpers/context";
 import { startTestServer, type TestServer } from "../helpers/openai-server";
@@ -194,4 +194,23 @@ test("a corrupt memory store is reported and started afresh, never trusted", () 
   assert.match(future.problem!, /unreadable/);
   const good = remember(emptyMemory(), { question: "q", answer: "a", citations: [], context: { spans: [] } });
   assert.deepEqual(readMemory(JSON.parse(JSON.stringify(good))), { memory: good });
+});
+
+test("Explain recalls earlier turns by its symbol, not by its instruction's fixed words", async () => {
+  const { engine } = await ctx;
+  let memory = emptyMemory();
+  for (const [q, a] of [
+    [explainInstruction("format_money"), "It formats two decimals and a currency code."],
+    ["Money?", "format_money."],
+    ["Orders?", "load_order."],
+  ] as const)
+    memory = remember(memory, { question: q, answer: a, citations: [], context: { spans: [] } });
+  const question = explainInstruction("restocking_fee");
+  const pack = engine.build("restocking_fee", { budget: 500 });
+  const recalled = (query?: string) =>
+    buildPrompt(question, pack, memory, 400, engine.counter(), query)
+      .memory.turns.filter((t) => t.how === "recalled")
+      .map((t) => t.turn);
+  assert.deepEqual(recalled(), [1], "the instruction's words alone recall the other Explain turn");
+  assert.deepEqual(recalled("restocking_fee"), [], "the symbol does not");
 });

@@ -613,7 +613,7 @@ function scenarios(
         const reason = `history: 1 commit, e.g. ${vatCommit.slice(0, 7)}`;
         const found = await inspectorShowing(page, [reason, "Why was the reduced VAT rate"]);
         assert.ok(found, `the inspector shows the history reason: ${reason}`);
-        const row = found.locator("tr", { hasText: "apply_tax" }).first();
+        const row = found.locator("table.spans tr", { hasText: "apply_tax" }).first();
         assert.match(
           await row.innerText(),
           /history: 1 commit, e\.g\. [0-9a-f]{7} "Charge the reduced VAT rate" \(2020\)/,
@@ -672,7 +672,7 @@ function scenarios(
       name: "Deep Answer: the toggle shows the cost first, reads chunk by chunk, and each chip names its worker",
       run: async () => {
         // A small budget, so that this small workspace's candidates take several chunks.
-        await withSettings(code, { "threadline.chat.contextBudget": 500 }, async () => {
+        await withSmallBudget(page, async () => {
           await newChat(page);
           const chat = await webviewFrame(page, "vscode-textarea");
           const toggle = chat.locator("button.deep-toggle");
@@ -697,7 +697,11 @@ function scenarios(
           );
           await shot(page, "18f-deep-answer-chips-name-workers");
           await turn.locator(".footer a.inspect").click();
-          const inspector = await inspectorShowing(page, ["Deep Answer: ", "worker 2 · chunk 2"]);
+          const inspector = await inspectorShowing(page, [
+            "Deep Answer: ",
+            "worker 2 · chunk 2",
+            "How do checkout, pricing and the store fit together?",
+          ]);
           assert.ok(inspector, "the inspector lists every call of the chain");
           await inspector.locator("h2", { hasText: /^Deep Answer/ }).scrollIntoViewIfNeeded();
           await inspector.locator("details summary", { hasText: "worker 2 · chunk 2" }).click();
@@ -735,7 +739,11 @@ function scenarios(
           assert.ok(!turns.includes(unrelated), `turn ${unrelated} is about something else`);
         await shot(page, "18i-memory-recalled-turn");
         await footer.locator("a.inspect").click();
-        const inspector = await inspectorShowing(page, ["Conversation memory", "summary of turns 1-5"]);
+        const inspector = await inspectorShowing(page, [
+          "Conversation memory",
+          "summary of turns 1-5",
+          "Remind me how checkout works out the total?",
+        ]);
         assert.ok(inspector, "the inspector shows the memory section");
         const rows = await inspector.locator("tr", { hasText: "recalled" }).allInnerTexts();
         assert.ok(
@@ -1009,17 +1017,18 @@ async function newChat(page: Page): Promise<void> {
   await chat.locator(".log").evaluate((log) => log.childElementCount === 0 || undefined);
 }
 
-/** Runs `fn` with some user settings changed (VS Code reloads settings.json when it changes), then puts them back. */
-async function withSettings(code: CodeServer, patch: Record<string, unknown>, fn: () => Promise<void>): Promise<void> {
-  const file = path.join(code.userData, "User", "settings.json");
-  const original = fs.readFileSync(file, "utf8");
-  fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(original), ...patch }, null, 2));
-  await new Promise((r) => setTimeout(r, 1500));
+/** Runs `fn` with a 500-token context budget (set in-process by the probe extension), then resets it. */
+async function withSmallBudget(page: Page, fn: () => Promise<void>): Promise<void> {
+  await runCommand(page, "Threadline Probe: Toggle a 500-Token Context Budget");
+  await page.locator(".statusbar-item", { hasText: "probe: context budget 500" }).first().waitFor({ timeout: 10_000 });
   try {
     await fn();
   } finally {
-    fs.writeFileSync(file, original);
-    await new Promise((r) => setTimeout(r, 1500));
+    await runCommand(page, "Threadline Probe: Toggle a 500-Token Context Budget");
+    await page
+      .locator(".statusbar-item", { hasText: "probe: context budget reset" })
+      .first()
+      .waitFor({ timeout: 10_000 });
   }
 }
 

@@ -102,6 +102,7 @@ function render(m: InspectorModelDto): void {
             String(t.tokens),
             t.why?.length ? `${HOW[t.how]}: ${t.why.join("; ")}` : HOW[t.how],
           ]),
+          "memory",
         ),
       );
     if (memory.dropped)
@@ -166,6 +167,7 @@ function render(m: InspectorModelDto): void {
         String(s.tokens),
         s.reasons.join("; "),
       ]),
+      "spans",
     ),
   );
 

@@ -57,11 +57,13 @@ export function buildPrompt(
   conversation: ConversationMemory | readonly Turn[],
   memoryBudget: number,
   counter: TokenCounter,
+  /** What recall searches earlier turns with, when the question is a built-in instruction (Explain: the symbol). */
+  recallQuery = question,
 ): Prompt {
   const memory = Array.isArray(conversation)
     ? memoryOfTurns(conversation as readonly Turn[])
     : (conversation as ConversationMemory);
-  const plan = planMemory(memory, question, pack, memoryBudget, counter);
+  const plan = planMemory(memory, recallQuery, pack, memoryBudget, counter);
   const systemTokens = counter.count(SYSTEM_PROMPT);
   const system: ChatMessage = {
     role: "system",

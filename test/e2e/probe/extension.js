@@ -27,5 +27,12 @@ exports.activate = (context) => {
       });
       await vscode.window.showTextDocument(doc, { preview: false });
     }),
+    // A setting changed in-process applies at once; settings.json written from outside is picked up only eventually.
+    vscode.commands.registerCommand("threadlineProbe.smallBudget", async () => {
+      const config = vscode.workspace.getConfiguration();
+      const small = config.inspect("threadline.chat.contextBudget")?.globalValue === 500;
+      await config.update("threadline.chat.contextBudget", small ? undefined : 500, vscode.ConfigurationTarget.Global);
+      void vscode.window.setStatusBarMessage(`probe: context budget ${small ? "reset" : "500"}`, 3000);
+    }),
   );
 };
