@@ -44,8 +44,6 @@ export interface AskOptions {
   deep?: boolean;
   /** Deep Answer's candidates, when the caller gathered them (Explain's call path). */
   pool?: ContextPackage;
-  /** What memory recalls earlier turns by, when the question is a built-in instruction (Explain: the symbol). */
-  recallQuery?: string;
 }
 
 const MAX_STORED_TURNS = 50;
@@ -279,7 +277,6 @@ export class ChatController implements vscode.Disposable {
               budget,
               editor: this.editorFocus(ready.index),
               pack,
-              recallQuery: options.recallQuery,
               scorer: pack ? undefined : await this.localModel.scorer(ready.engine),
               attentionSort: config.get<boolean>(Settings.attentionSorting, false),
             },

@@ -54,7 +54,7 @@ export async function explainAcrossFiles(
   // When the call path's own code does not fit one budget, Deep Answer reads all of it in chunks.
   const wide = explainPackage(ready.engine, target, { budget: budget * DEEP_FACTOR, extra });
   if (wide && pathExceedsBudget(wide.pack, budget)) await chat.ask(question, { deep: true, pool: wide.pack });
-  else await chat.ask(question, { pack: found.pack, recallQuery: name });
+  else await chat.ask(question, { pack: found.pack });
 }
 
 /** Definitions, references, implementations and calls from the language server, if one answers in time. */

@@ -196,7 +196,7 @@ test("a corrupt memory store is reported and started afresh, never trusted", () 
   assert.deepEqual(readMemory(JSON.parse(JSON.stringify(good))), { memory: good });
 });
 
-test("Explain recalls earlier turns by its symbol, not by its instruction's fixed words", async () => {
+test("Explain recalls earlier turns by its package's query (the symbol), not by its instruction's fixed words", async () => {
   const { engine } = await ctx;
   let memory = emptyMemory();
   for (const [q, a] of [
@@ -208,7 +208,7 @@ test("Explain recalls earlier turns by its symbol, not by its instruction's fixe
   const question = explainInstruction("restocking_fee");
   const pack = engine.build("restocking_fee", { budget: 500 });
   const recalled = (query?: string) =>
-    buildPrompt(question, pack, memory, 400, engine.counter(), query)
+    buildPrompt(question, { ...pack, question: query ?? question }, memory, 400, engine.counter())
       .memory.turns.filter((t) => t.how === "recalled")
       .map((t) => t.turn);
   assert.deepEqual(recalled(), [1], "the instruction's words alone recall the other Explain turn");

@@ -17,11 +17,6 @@ export interface AskRequest {
   editor?: EditorFocus;
   /** Replaces retrieval (Explain Across Files builds its own package). */
   pack?: ContextPackage;
-  /**
-   * What memory recalls earlier turns by, when `question` is a built-in instruction: Explain's
-   * fixed words would recall every other Explain turn. Default: the question.
-   */
-  recallQuery?: string;
   /** A local model whose evaluator heads score and prune lines; without one the lexical scorer does. */
   scorer?: LineScoringModel;
   /** With `scorer`: order the file groups by its attention, strongest nearest the question. */
@@ -88,7 +83,6 @@ export async function ask(
       request.history,
       Math.floor(budget * MEMORY_SHARE),
       engine.counter(pack.encoding),
-      request.recallQuery,
     );
     if (prompt.droppedTurns > 0) notice(`${prompt.droppedTurns} earlier turn(s) left out to stay within the budget.`);
     const earlier = prompt.memory.cited;

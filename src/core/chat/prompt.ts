@@ -57,9 +57,10 @@ export function buildPrompt(
   conversation: ConversationMemory | readonly Turn[],
   memoryBudget: number,
   counter: TokenCounter,
-  /** What recall searches earlier turns with, when the question is a built-in instruction (Explain: the symbol). */
-  recallQuery = question,
 ): Prompt {
+  // Recall searches earlier turns with the package's own query: the user's words, or the symbol
+  // for Explain, never a built-in instruction's fixed words (they would recall every Explain).
+  const recallQuery = pack.question || question;
   const memory = Array.isArray(conversation)
     ? memoryOfTurns(conversation as readonly Turn[])
     : (conversation as ConversationMemory);
