@@ -30,6 +30,8 @@ const BILLING = FILES.map(
 const QUESTION = "How does billing adjust the amount by the rate at each step?";
 
 let server: TestServer;
+/** A span id whose worker gets a 401, to test errors mid-chain. */
+let failWorker: number | undefined;
 const ctx = engineFor(BILLING);
 before(async () => {
   // Workers pass the notes on and add the first span of their chunk; the manager echoes the
@@ -38,6 +40,7 @@ before(async () => {
     const system = messages[0]!.content;
     const user = messages[1]!.content;
     if (system === WORKER_PROMPT) {
+      if (failWorker !== undefined && user.includes(`[S${failWorker}] `)) return { behaviour: "401" };
       const first = /^\[(S\d+)\] (\S+):(\d+)-/m.exec(user)!;
       const previous = /Notes from the previous worker:\n([\s\S]*)\n\nQuestion: /.exec(user)![1]!;
       const kept = previous.startsWith("(none yet") ? "Notes:" : previous;
@@ -198,5 +201,21 @@ ${body("ship")}
     assert.equal(pathExceedsBudget(small.pack, budget), false, "a short path fits one budget");
   } finally {
     long.cleanup();
+  }
+});
+
+test("an endpoint error mid-chain ends the chain with that error and its message; no manager call", async () => {
+  const { record: probe } = await run();
+  const second = Number(probe.chain.chunks[1]!.spans[0]!.slice(1));
+  failWorker = second;
+  try {
+    const { record } = await run();
+    assert.equal(server.requests.length, 2, "worker 1, then worker 2 fails; nothing after");
+    assert.equal(record.error?.code, "unauthorized");
+    assert.match(record.error!.message, /API key/);
+    assert.equal(record.chain.calls.length, 2);
+    assert.ok(record.chain.calls.every((c) => c.role === "worker"));
+  } finally {
+    failWorker = undefined;
   }
 });
