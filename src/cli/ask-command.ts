@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import { ask, type AnswerRecord } from "../core/chat/ask";
-import { deepAnswer, workerOf, type DeepAnswerRecord } from "../core/chat/chain";
+import { deepAnswer, describeEstimate, describeUsage, workerOf, type DeepAnswerRecord } from "../core/chat/chain";
 import type { EndpointConfig } from "../core/chat/client";
 import { foldMemory, remember } from "../core/chat/memory";
 import type { Citation } from "../core/citations";
@@ -93,12 +93,7 @@ export async function runAsk(args: ParsedArgs, out: NodeJS.WritableStream): Prom
           endpoint,
           { question, budget },
           (e) => {
-            if (e.type === "plan")
-              warn(
-                `Deep Answer: ${e.estimate.chunks} chunk(s), ${e.estimate.calls} calls, about ` +
-                  `${e.estimate.promptTokens.toLocaleString("en-US")} prompt tokens and at most ` +
-                  `${e.estimate.maxOutputTokens.toLocaleString("en-US")} output tokens`,
-              );
+            if (e.type === "plan") warn(describeEstimate(e.estimate, budget));
             if (e.type === "progress") warn(`reading chunk ${e.chunk} of ${e.of}`);
             if (e.type === "delta" && format === "text") out.write(e.text);
             if (e.type === "notice") warn(e.message);
@@ -127,6 +122,7 @@ export async function runAsk(args: ParsedArgs, out: NodeJS.WritableStream): Prom
       }
       saveConversation(conversationFile, next);
     }
+    if (record.chain) warn(describeUsage(record.chain));
     if (format === "json") {
       const { citations, context, answer } = record;
       const chain = record.chain;
@@ -162,14 +158,9 @@ export async function runAsk(args: ParsedArgs, out: NodeJS.WritableStream): Prom
       const sources = sourceLines(record.citations, record.context);
       if (sources.length > 0) out.write(`\nSources:\n${sources.join("\n")}\n`);
       const valid = record.citations.filter((c) => c.valid).length;
-      const chain = record.chain;
-      const used = chain
-        ? ` · ${chain.calls.length} calls used ${chain.used.promptTokens.toLocaleString("en-US")} prompt + ` +
-          `${chain.used.outputTokens.toLocaleString("en-US")} output tokens`
-        : "";
       process.stderr.write(
         `threadline: context ${record.context.spans.length} spans · ${record.context.tokens} tokens · ` +
-          `${valid}/${record.citations.length} citations verified${used}\n`,
+          `${valid}/${record.citations.length} citations verified\n`,
       );
     }
     if (record.error) {

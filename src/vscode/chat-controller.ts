@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
 import { CommitDocuments } from "./commit-document";
 import { ask, type AnswerRecord } from "../core/chat/ask";
-import { deepAnswer } from "../core/chat/chain";
+import { deepAnswer, describeEstimate, describeUsage } from "../core/chat/chain";
 import type { EndpointConfig } from "../core/chat/client";
 import {
   foldMemory,
@@ -246,11 +246,8 @@ export class ChatController implements vscode.Disposable {
               if (e.type === "plan") {
                 sent = e.pack;
                 seenBy = e.seenBy;
-                const { chunks, calls, promptTokens, maxOutputTokens } = e.estimate;
-                const cost =
-                  `Deep Answer: ${chunks} chunk${chunks === 1 ? "" : "s"} (a prompt of up to ${budget.toLocaleString("en-US")} tokens each), ` +
-                  `${calls} calls, about ${promptTokens.toLocaleString("en-US")} prompt tokens and at most ` +
-                  `${maxOutputTokens.toLocaleString("en-US")} output tokens.`;
+                const { chunks, calls } = e.estimate;
+                const cost = describeEstimate(e.estimate, budget);
                 hostNotices.push(cost);
                 onNotice(cost);
                 this.post({
@@ -296,12 +293,7 @@ export class ChatController implements vscode.Disposable {
             abort.signal,
           );
       record.notices.unshift(...hostNotices);
-      if (record.chain) {
-        const { promptTokens, outputTokens } = record.chain.used;
-        record.notices.push(
-          `Deep Answer used ${promptTokens.toLocaleString("en-US")} prompt + ${outputTokens.toLocaleString("en-US")} output tokens in ${record.chain.calls.length} calls.`,
-        );
-      }
+      if (record.chain) record.notices.push(describeUsage(record.chain));
       if (indexing) record.notices.unshift(indexing);
       this.records.set(id, record);
       if (record.error) this.log.warn(`answer failed: ${record.error.code}: ${record.error.message}`);

@@ -97,11 +97,17 @@ test("`ask --deep` shows the cost first, then each chunk, then the tokens used",
       "json",
     ]);
     assert.equal(r.status, 0, r.stderr);
-    const plan = /Deep Answer: (\d+) chunk\(s\), (\d+) calls/.exec(r.stderr);
+    const plan = /Deep Answer: (\d+) chunks? \(a prompt of up to 400 tokens each\), (\d+) calls/.exec(r.stderr);
     assert.ok(plan, r.stderr);
     const chunks = Number(plan[1]);
     assert.equal(Number(plan[2]), chunks + 1);
     assert.ok(r.stderr.indexOf("Deep Answer:") < r.stderr.indexOf("reading chunk 1 of"), "the cost comes first");
+    const used = /Deep Answer used ([\d,]+) prompt \+ ([\d,]+) output tokens in (\d+) calls/.exec(r.stderr);
+    assert.ok(
+      used && r.stderr.indexOf(used[0]) > r.stderr.indexOf(`reading chunk ${chunks} of`),
+      "the tokens used come last",
+    );
+    assert.equal(Number(used[3]), chunks + 1);
     const body = JSON.parse(r.stdout);
     assert.equal(body.chain.calls.length, chunks + 1);
     assert.equal(server.requests.length, chunks + 1);

@@ -2,6 +2,8 @@ export { splitIntoChunks, type Chunk } from "./chunks";
 export {
   DEEP_FACTOR,
   deepAnswer,
+  describeEstimate,
+  describeUsage,
   pathExceedsBudget,
   workerOf,
   type ChainCall,
