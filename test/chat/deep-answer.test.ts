@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { EndpointConfig } from "../../src/core/chat/client";
+import { inspectorModel, toMarkdown } from "../../src/core/chat/inspector-model";
 import { explainPackage } from "../../src/core/context/explain";
 import {
   DEEP_FACTOR,
@@ -218,4 +219,27 @@ test("an endpoint error mid-chain ends the chain with that error and its message
   } finally {
     failWorker = undefined;
   }
+});
+
+test("the inspector model lists every call with its worker's chunk, and the Markdown export has them", async () => {
+  const { record } = await run();
+  const { engine } = await ctx;
+  const counter = engine.counter();
+  const model = inspectorModel(record.context, record.prompt, {
+    dryRun: false,
+    linesOf: (f) => engine.retrievalIndex?.lines.get(f),
+    count: (t) => counter.count(t),
+    chain: record.chain,
+  });
+  const calls = model.chain!.calls;
+  assert.equal(calls.length, record.chain.chunks.length + 1);
+  record.chain.chunks.forEach((chunk, i) => {
+    assert.equal(calls[i]!.role, "worker");
+    assert.deepEqual(calls[i]!.spans, chunk.spans);
+  });
+  assert.equal(calls.at(-1)!.role, "manager");
+  assert.deepEqual(model.chain!.used, record.chain.used);
+  const markdown = toMarkdown(model);
+  assert.match(markdown, /## Deep Answer\n\n\d+ calls/);
+  assert.match(markdown, /### worker 2 \(S\d+/);
 });

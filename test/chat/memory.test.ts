@@ -11,6 +11,7 @@ import {
   SUMMARY_INSTRUCTION,
   type ConversationMemory,
 } from "../../src/core/chat/memory";
+import { inspectorModel, toMarkdown } from "../../src/core/chat/inspector-model";
 import { MEMORY_SHARE, SYSTEM_PROMPT, buildPrompt, explainInstruction } from "../../src/core/chat/prompt";
 import { citationsOf } from "../../src/core/citations";
 import { SHOP, engineFor } from "../helpers/context";
@@ -213,4 +214,34 @@ test("Explain recalls earlier turns by its package's query (the symbol), not by 
       .map((t) => t.turn);
   assert.deepEqual(recalled(), [1], "the instruction's words alone recall the other Explain turn");
   assert.deepEqual(recalled("restocking_fee"), [], "the symbol does not");
+});
+
+test("the inspector model shows the summary and each carried turn with why; the Markdown export too", async () => {
+  const { engine } = await ctx;
+  let memory = emptyMemory();
+  for (const [q, a] of TOPICS)
+    memory = remember(memory, { question: q, answer: a, citations: [], context: { spans: [] } });
+  memory = { ...memory, summary: { text: "Money, orders and refunds were covered.", through: 6 } };
+  const question = "Remind me: which orders pay the restocking fee?";
+  const pack = engine.build(question, { budget: 500 });
+  const counter = engine.counter();
+  const prompt = buildPrompt(question, pack, memory, 400, counter);
+  const model = inspectorModel(pack, prompt, {
+    dryRun: false,
+    linesOf: (f) => engine.retrievalIndex?.lines.get(f),
+    count: (t) => counter.count(t),
+  });
+  assert.equal(model.memory!.summary!.through, 6);
+  const recalled = model.memory!.turns.find((t) => t.how === "recalled")!;
+  assert.equal(recalled.turn, 3);
+  assert.match(recalled.why!.join("; "), /shares words/);
+  // Joined to the system message, the summary costs what it cost alone, give or take the joint's token.
+  const summaryTokens = model.sections.find((s) => s.name === "summary")!.tokens;
+  assert.ok(
+    Math.abs(summaryTokens - prompt.memory.summaryTokens) <= 2,
+    `${summaryTokens} vs ${prompt.memory.summaryTokens}`,
+  );
+  const markdown = toMarkdown(model);
+  assert.match(markdown, /## Conversation memory\n\nSummary of turns 1-6/);
+  assert.match(markdown, /- turn 3 \(recalled, \d+ tokens\): shares words/);
 });
