@@ -1,11 +1,9 @@
 import type { TokenCounter } from "../../context/token-counter";
 import type { ContextPackage } from "../../context/types";
 import type { ChatMessage } from "../client";
+import { turnTokens } from "./episode";
 import { rankEpisodes } from "./recall";
 import type { ConversationMemory, Episode } from "./types";
-
-/** Token counts of turns by encoding: a turn never changes, and a long conversation is planned once per question. */
-const turnTokens = new WeakMap<Episode, Map<string, number>>();
 
 /** The summary may take at most this share of the memory budget; recalled and recent turns share the rest. */
 const SUMMARY_SHARE = 1 / 3;
@@ -61,16 +59,9 @@ export function planMemory(
   }
   const summaryTokens = used;
   const included = new Map<number, IncludedTurn>();
-  const tokensOf = (e: Episode) => {
-    let byEncoding = turnTokens.get(e);
-    if (!byEncoding) turnTokens.set(e, (byEncoding = new Map()));
-    let n = byEncoding.get(counter.encoding);
-    if (n === undefined) byEncoding.set(counter.encoding, (n = counter.count(e.question) + counter.count(e.answer)));
-    return n;
-  };
   const tryInclude = (e: Episode, how: IncludedTurn["how"], extra: Partial<IncludedTurn> = {}) => {
     if (included.has(e.turn)) return;
-    const n = tokensOf(e);
+    const n = turnTokens(e, counter);
     if (used + n > budget) return;
     used += n;
     included.set(e.turn, { turn: e.turn, question: e.question, tokens: n, how, ...extra });

@@ -1,10 +1,23 @@
 import type { Citation } from "../../citations";
+import type { TokenCounter } from "../../context/token-counter";
 import type { ContextPackage } from "../../context/types";
 import { rewriteCitations } from "../rewrite-citations";
 import type { ConversationMemory, Episode } from "./types";
 
 /** How many of a turn's best spans stand for its topic when it cited nothing. */
 const TOPIC_SPANS = 3;
+
+/** Token counts of turns by encoding: a turn never changes, and every question and every fold would count it again. */
+const turnCounts = new WeakMap<Episode, Map<string, number>>();
+
+/** A turn's question and answer in tokens, counted once per encoding. */
+export function turnTokens(e: Episode, counter: TokenCounter): number {
+  let byEncoding = turnCounts.get(e);
+  if (!byEncoding) turnCounts.set(e, (byEncoding = new Map()));
+  let n = byEncoding.get(counter.encoding);
+  if (n === undefined) byEncoding.set(counter.encoding, (n = counter.count(e.question) + counter.count(e.answer)));
+  return n;
+}
 
 /** A finished turn as memory keeps it. */
 export function episodeOf(

@@ -1,6 +1,7 @@
 import type { TokenCounter } from "../../context/token-counter";
 import { type ChatMessage, type EndpointConfig, type Sleep, streamChat } from "../client";
 import type { ChatError } from "../errors";
+import { turnTokens } from "./episode";
 import type { ConversationMemory, Episode } from "./types";
 
 /** Fold once the turns not yet summarised exceed this many, or this share of the context budget. */
@@ -21,7 +22,7 @@ export function turnsToFold(memory: ConversationMemory, budget: number, counter:
   const through = memory.summary?.through ?? 0;
   const open = memory.episodes.filter((e) => e.turn > through);
   if (open.length <= KEEP_VERBATIM) return [];
-  const tokens = open.reduce((n, e) => n + counter.count(e.question) + counter.count(e.answer), 0);
+  const tokens = open.reduce((n, e) => n + turnTokens(e, counter), 0);
   if (open.length <= FOLD_AFTER_TURNS && tokens <= budget * FOLD_AFTER_SHARE) return [];
   return open.slice(0, open.length - KEEP_VERBATIM);
 }
