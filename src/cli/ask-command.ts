@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import { ask, type AnswerRecord } from "../core/chat/ask";
-import { deepAnswer, describeEstimate, describeUsage, workerOf, type DeepAnswerRecord } from "../core/chat/chain";
+import { deepAnswer, workerOf, type DeepAnswerRecord } from "../core/chat/chain";
 import type { EndpointConfig } from "../core/chat/client";
 import { foldMemory, remember } from "../core/chat/memory";
 import type { Citation } from "../core/citations";
@@ -93,7 +93,6 @@ export async function runAsk(args: ParsedArgs, out: NodeJS.WritableStream): Prom
           endpoint,
           { question, budget },
           (e) => {
-            if (e.type === "plan") warn(describeEstimate(e.estimate, budget));
             if (e.type === "progress") warn(`reading chunk ${e.chunk} of ${e.of}`);
             if (e.type === "delta" && format === "text") out.write(e.text);
             if (e.type === "notice") warn(e.message);
@@ -122,7 +121,6 @@ export async function runAsk(args: ParsedArgs, out: NodeJS.WritableStream): Prom
       }
       saveConversation(conversationFile, next);
     }
-    if (record.chain) warn(describeUsage(record.chain));
     if (format === "json") {
       const { citations, context, answer } = record;
       const chain = record.chain;

@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
 import { CommitDocuments } from "./commit-document";
 import { ask, type AnswerRecord } from "../core/chat/ask";
-import { deepAnswer, describeEstimate, describeUsage } from "../core/chat/chain";
+import { deepAnswer } from "../core/chat/chain";
 import type { EndpointConfig } from "../core/chat/client";
 import {
   foldMemory,
@@ -235,8 +235,6 @@ export class ChatController implements vscode.Disposable {
         this.post({ type: "chat/delta", payload: { turnId: id, text, citations } });
       };
       const onNotice = (message: string) => this.post({ type: "chat/notice", payload: { turnId: id, message } });
-      /** Notices the host adds (a Deep Answer's cost); the core's own are in the record. */
-      const hostNotices: string[] = [];
       const record: AnswerRecord = options.deep
         ? await deepAnswer(
             ready.engine,
@@ -247,9 +245,6 @@ export class ChatController implements vscode.Disposable {
                 sent = e.pack;
                 seenBy = e.seenBy;
                 const { chunks, calls } = e.estimate;
-                const cost = describeEstimate(e.estimate, budget);
-                hostNotices.push(cost);
-                onNotice(cost);
                 this.post({
                   type: "chat/context",
                   payload: { turnId: id, context: { ...summarize(e.pack), deep: { chunks, calls } } },
@@ -292,8 +287,6 @@ export class ChatController implements vscode.Disposable {
             },
             abort.signal,
           );
-      record.notices.unshift(...hostNotices);
-      if (record.chain) record.notices.push(describeUsage(record.chain));
       if (indexing) record.notices.unshift(indexing);
       this.records.set(id, record);
       if (record.error) this.log.warn(`answer failed: ${record.error.code}: ${record.error.message}`);

@@ -2,7 +2,7 @@ import type { CitationDto, ContextSummaryDto, ErrorActionDto, TurnDto } from "..
 import type { Citation } from "../citations";
 import type { ContextPackage } from "../context/types";
 import type { AnswerRecord } from "./ask";
-import type { ChainRecord } from "./chain";
+import { workerOf, type ChainRecord } from "./chain";
 
 const PREVIEW_LINES = 12;
 
@@ -44,7 +44,7 @@ export function citationDtos(
     if (c.commit)
       dto.commit = { id: c.commit.id, short: c.commit.id.slice(0, 7), date: c.commit.date, subject: c.commit.subject };
     if (c.turn !== undefined) dto.turn = c.turn;
-    const worker = c.valid && c.id && c.turn === undefined ? chain?.seenBy[c.id] : undefined;
+    const worker = c.valid && chain && c.turn === undefined ? workerOf(chain, c) : undefined;
     if (worker !== undefined) dto.worker = worker;
     const symbol = c.valid && c.id && c.turn === undefined ? symbols.get(c.id) : undefined;
     if (symbol) dto.symbol = symbol;

@@ -53,7 +53,7 @@ export interface ChainRecord {
   used: { promptTokens: number; outputTokens: number };
   /** Spans too large for a worker's chunk, never read. */
   unread: string[];
-  /** For each cited span id, the worker that saw it. */
+  /** For each span sent, the worker (chunk) that read it. */
   seenBy: Record<string, number>;
 }
 
@@ -95,16 +95,14 @@ export async function deepAnswer(
       // Strongest first: the chain carries what early workers find to the end.
       order: "score",
     });
-  const workerSkeleton = workerMessages(request.question, "", "").reduce((n, m) => n + counter.count(m.content), 0);
+  const tokensIn = (messages: readonly ChatMessage[]) => messages.reduce((n, m) => n + counter.count(m.content), 0);
+  const workerSkeleton = tokensIn(workerMessages(request.question, "", ""));
   // A worker's prompt is its chunk, the previous unit and the question: together one budget.
   const unitTokens = Math.min(UNIT_TOKENS, Math.floor(request.budget / 4));
   const chunkBudget = Math.max(200, request.budget - unitTokens - workerSkeleton);
   const { chunks, left } = splitIntoChunks(pool, chunkBudget, counter);
   const sent = sentPackage(pool, chunks);
-  const managerSkeleton = managerMessages(request.question, "", chunks.length).reduce(
-    (n, m) => n + counter.count(m.content),
-    0,
-  );
+  const managerSkeleton = tokensIn(managerMessages(request.question, "", chunks.length));
   const estimate: DeepEstimate = {
     chunks: chunks.length,
     calls: chunks.length + 1,
@@ -114,14 +112,16 @@ export async function deepAnswer(
       unitTokens,
     maxOutputTokens: chunks.length * Math.min(unitTokens, endpoint.maxOutputTokens) + endpoint.maxOutputTokens,
   };
-  const seenIn = new Map<string, number>();
-  for (const c of chunks) for (const s of c.spans) seenIn.set(s.id, c.index);
-  onEvent({ type: "plan", estimate, pack: sent, seenBy: Object.fromEntries(seenIn) });
+  const seenBy: Record<string, number> = {};
+  for (const c of chunks) for (const s of c.spans) seenBy[s.id] = c.index;
+  onEvent({ type: "plan", estimate, pack: sent, seenBy });
   const notices: string[] = [];
   const notice = (message: string) => {
     notices.push(message);
     onEvent({ type: "notice", message });
   };
+  // The cost, before the first call: every host shows the core's notices as they come.
+  notice(describeEstimate(estimate, request.budget));
   if (left.length > 0)
     notice(
       `${left.length} span(s) larger than a worker's budget were not read: ${left.map((s) => s.symbol ?? s.file).join(", ")}.`,
@@ -136,7 +136,7 @@ export async function deepAnswer(
       outputTokens: calls.reduce((n, c) => n + c.outputTokens, 0),
     },
     unread: left.map((s) => s.id),
-    seenBy: Object.fromEntries(seenIn),
+    seenBy,
   });
   const prompt = (messages: ChatMessage[], input: "context" | "notes"): Prompt => ({
     messages,
@@ -147,21 +147,26 @@ export async function deepAnswer(
           { name: input, tokens: counter.count(messages[1]!.content) },
         ]
       : [],
-    tokens: messages.reduce((n, m) => n + counter.count(m.content), 0),
+    tokens: tokensIn(messages),
     droppedTurns: 0,
     memory: { messages: [], turns: [], summaryTokens: 0, turnTokens: 0, dropped: 0, cited: [] },
   });
-  const finish = (answer: string, lastPrompt: ChatMessage[], error?: ChatError): DeepAnswerRecord => ({
-    question: request.question,
-    answer,
-    citations: citationsOf(answer, sent),
-    context: sent,
-    prompt: prompt(lastPrompt, lastPrompt === workerPrompt ? "context" : "notes"),
-    endpoint: { baseUrl: endpoint.baseUrl, model: endpoint.model },
-    notices,
-    ...(error ? { error } : {}),
-    chain: chain(),
-  });
+  const finish = (answer: string, lastPrompt: ChatMessage[], error?: ChatError): DeepAnswerRecord => {
+    const record = chain();
+    // What the calls used, however the chain ended.
+    notice(describeUsage(record));
+    return {
+      question: request.question,
+      answer,
+      citations: citationsOf(answer, sent),
+      context: sent,
+      prompt: prompt(lastPrompt, lastPrompt === workerPrompt ? "context" : "notes"),
+      endpoint: { baseUrl: endpoint.baseUrl, model: endpoint.model },
+      notices,
+      ...(error ? { error } : {}),
+      chain: record,
+    };
+  };
   const cancelled = (): ChatError => ({ code: "cancelled", message: "Stopped.", retryable: false });
   const retry = (error: ChatError, n: number, waitMs: number) =>
     notice(`${error.message} Retrying in ${Math.ceil(waitMs / 1000)} s (attempt ${n + 1}).`);
@@ -185,7 +190,7 @@ export async function deepAnswer(
       role: "worker",
       chunk: c.index,
       messages: last,
-      promptTokens: last.reduce((n, m) => n + counter.count(m.content), 0),
+      promptTokens: tokensIn(last),
       output,
       outputTokens: counter.count(output),
       citations: citationsOf(output, { spans: c.spans }),
@@ -207,7 +212,7 @@ export async function deepAnswer(
   calls.push({
     role: "manager",
     messages: last,
-    promptTokens: last.reduce((n, m) => n + counter.count(m.content), 0),
+    promptTokens: tokensIn(last),
     output,
     outputTokens: counter.count(output),
   });
