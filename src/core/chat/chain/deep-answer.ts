@@ -252,7 +252,7 @@ export function pathExceedsBudget(pack: Pick<ContextPackage, "spans">, budget: n
 const n = (x: number) => x.toLocaleString("en-US");
 
 /** The cost announced before the first call, the same words in every host. */
-export function describeEstimate(e: DeepEstimate, budget: number): string {
+function describeEstimate(e: DeepEstimate, budget: number): string {
   return (
     `Deep Answer: ${e.chunks} chunk${e.chunks === 1 ? "" : "s"} (a prompt of up to ${n(budget)} tokens each), ` +
     `${e.calls} calls, about ${n(e.promptTokens)} prompt tokens and at most ${n(e.maxOutputTokens)} output tokens.`
@@ -260,6 +260,6 @@ export function describeEstimate(e: DeepEstimate, budget: number): string {
 }
 
 /** What the calls used, once finished. */
-export function describeUsage(chain: Pick<ChainRecord, "used" | "calls">): string {
+function describeUsage(chain: Pick<ChainRecord, "used" | "calls">): string {
   return `Deep Answer used ${n(chain.used.promptTokens)} prompt + ${n(chain.used.outputTokens)} output tokens in ${chain.calls.length} calls.`;
 }

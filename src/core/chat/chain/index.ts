@@ -2,8 +2,6 @@ export { splitIntoChunks, type Chunk } from "./chunks";
 export {
   DEEP_FACTOR,
   deepAnswer,
-  describeEstimate,
-  describeUsage,
   pathExceedsBudget,
   workerOf,
   type ChainCall,
@@ -13,4 +11,4 @@ export {
   type DeepEvent,
   type DeepRequest,
 } from "./deep-answer";
-export { MANAGER_PROMPT, WORKER_PROMPT, managerMessages, workerMessages } from "./prompts";
+export { MANAGER_PROMPT, WORKER_PROMPT } from "./prompts";

@@ -11,7 +11,7 @@ Workers have read the repository context in chunks and left notes with citations
 Keep the notes' citations ([S12], [S12:130-141], path:lines) exactly as written; never invent new ones.
 Be concise and concrete. Use Markdown; put code in fenced blocks with a language.`;
 
-export const NO_NOTES = "(none yet: you read the first chunk)";
+const NO_NOTES = "(none yet: you read the first chunk)";
 
 /** A worker's prompt: exactly its chunk, the previous unit, and the question. */
 export function workerMessages(question: string, chunk: string, previous: string | undefined): ChatMessage[] {

@@ -90,7 +90,7 @@ export function planMemory(
   };
 }
 
-export function summaryText(summary: { text: string; through: number }): string {
+function summaryText(summary: { text: string; through: number }): string {
   const range = summary.through === 1 ? "turn 1" : `turns 1-${summary.through}`;
   return `Summary of this conversation so far (${range}):\n${summary.text.trim()}`;
 }

@@ -20,7 +20,7 @@ export function turnTokens(e: Episode, counter: TokenCounter): number {
 }
 
 /** A finished turn as memory keeps it. */
-export function episodeOf(
+function episodeOf(
   turn: number,
   question: string,
   answer: string,

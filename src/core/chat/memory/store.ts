@@ -18,7 +18,7 @@ const memorySchema = z.object({
 });
 
 /** Turns kept at most; recall searches them all, so the store stays bounded. */
-export const MAX_EPISODES = 200;
+const MAX_EPISODES = 200;
 
 /**
  * Reads stored memory. Anything that is not exactly a memory (corrupt, truncated, another

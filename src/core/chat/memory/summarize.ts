@@ -5,10 +5,10 @@ import { turnTokens } from "./episode";
 import type { ConversationMemory, Episode } from "./types";
 
 /** Fold once the turns not yet summarised exceed this many, or this share of the context budget. */
-export const FOLD_AFTER_TURNS = 6;
-export const FOLD_AFTER_SHARE = 0.4;
+const FOLD_AFTER_TURNS = 6;
+const FOLD_AFTER_SHARE = 0.4;
 /** The newest turns stay verbatim; only older ones are folded. */
-export const KEEP_VERBATIM = 2;
+const KEEP_VERBATIM = 2;
 /** The summary's own output limit: it must stay a small share of the prompt. */
 const SUMMARY_MAX_TOKENS = 400;
 
@@ -18,7 +18,7 @@ Keep every file and symbol the turns rely on as plain references: path:start-end
 Write at most 200 words of plain Markdown. Reply with the summary only.`;
 
 /** The turns to fold now (oldest first), or none when the conversation is under the threshold. */
-export function turnsToFold(memory: ConversationMemory, budget: number, counter: TokenCounter): Episode[] {
+function turnsToFold(memory: ConversationMemory, budget: number, counter: TokenCounter): Episode[] {
   const through = memory.summary?.through ?? 0;
   const open = memory.episodes.filter((e) => e.turn > through);
   if (open.length <= KEEP_VERBATIM) return [];
@@ -28,7 +28,7 @@ export function turnsToFold(memory: ConversationMemory, budget: number, counter:
 }
 
 /** The summary request: the previous summary, then the turns to fold. */
-export function summaryMessages(previous: string | undefined, turns: readonly Episode[]): ChatMessage[] {
+function summaryMessages(previous: string | undefined, turns: readonly Episode[]): ChatMessage[] {
   let body = previous ? `Current summary:\n${previous.trim()}\n\n` : "There is no summary yet.\n\n";
   body += "New turns:\n";
   for (const t of turns) body += `\n[Turn ${t.turn}] User: ${t.question}\n[Turn ${t.turn}] Assistant: ${t.answer}\n`;
