@@ -678,8 +678,7 @@ function scenarios(
           const toggle = chat.locator("button.deep-toggle");
           await toggle.click();
           assert.equal(await toggle.getAttribute("aria-pressed"), "true");
-          await askInChat(page, chat, "How do checkout, pricing and the store fit together?");
-          const turn = chat.locator(".turn").last();
+          const turn = await askNewTurn(page, "How do checkout, pricing and the store fit together?");
           const cost = turn.locator(".notice", { hasText: /^Deep Answer: \d+ chunks/ });
           await cost.waitFor({ timeout: 30_000 });
           const chunks = Number(/Deep Answer: (\d+) chunks/.exec(await cost.innerText())![1]);
@@ -718,18 +717,15 @@ function scenarios(
         await newChat(page);
         const chat = await webviewFrame(page, "vscode-textarea");
         for (const [q] of MEMORY_TURNS) {
-          const before = await chat.locator(".turn .footer a.inspect").count();
-          await askInChat(page, chat, q);
-          await chat.locator(".turn .footer a.inspect").nth(before).waitFor({ timeout: 30_000 });
+          const turn = await askNewTurn(page, q);
+          await turn.locator(".footer a.inspect").waitFor({ timeout: 30_000 });
           await page.waitForTimeout(300);
         }
         await chat
           .locator(".notice", { hasText: /^Turns 1-5 were folded into the conversation's summary/ })
           .waitFor({ timeout: 30_000 });
         await shot(page, "18h-memory-summary-folded");
-        const asked = await chat.locator(".turn").count();
-        await askInChat(page, chat, "Remind me how checkout works out the total?");
-        const footer = chat.locator(".turn").nth(asked).locator(".footer");
+        const footer = (await askNewTurn(page, "Remind me how checkout works out the total?")).locator(".footer");
         await footer.locator("a.inspect").waitFor({ timeout: 30_000 });
         const recalled = /memory: summary \+ recalled turns? ([\d, ]+)/.exec(await footer.innerText());
         assert.ok(recalled, await footer.innerText());
@@ -1014,7 +1010,8 @@ async function newChat(page: Page): Promise<void> {
   await runCommand(page, "Threadline: Focus on Chat View");
   await page.locator('.part.sidebar .title-actions .action-label[aria-label^="New Chat"]').first().click();
   const chat = await webviewFrame(page, "vscode-textarea");
-  await chat.locator(".log").evaluate((log) => log.childElementCount === 0 || undefined);
+  // The conversation is cleared: no turn is left in the log.
+  await chat.locator(".log .turn").first().waitFor({ state: "detached", timeout: 10_000 });
 }
 
 /** Runs `fn` with a 500-token context budget (set in-process by the probe extension), then resets it. */
