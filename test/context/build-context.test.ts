@@ -11,9 +11,9 @@ async function assertRangesVerbatim(pack: ContextPackage) {
   const { retrieval } = await ctx;
   for (const span of pack.spans) {
     const lines = retrieval.lines.get(span.file)!;
-    const width = String(
-      retrieval.units.find((u) => u.file === span.file && u.start === span.ranges[0]![0])!.end,
-    ).length;
+    // The numbers are padded to the width of the span's last line, as its header gives it.
+    const header = new RegExp(`^\\[${span.id}\\] [^\\n]*:\\d+-(\\d+) `, "m").exec(pack.text);
+    const width = header![1]!.length;
     for (const [start, end] of span.ranges) {
       for (let n = start; n <= end; n++) {
         const expected = `${String(n).padStart(width)} | ${lines[n - 1]}\n`;
@@ -157,3 +157,40 @@ test("breadth grows with the budget: at 8k tokens the 20 best files each show at
     wide.cleanup();
   }
 });
+
+test("after the spans it shows, the next-ranked definitions are named by their signatures, a run of them in one span", async () => {
+  // 40 tariff functions that all match the question, each too long for many to fit whole at 2k.
+  let spec = "//- billing/tariffs.py\n";
+  for (let i = 0; i < 40; i++) {
+    spec += `@register("tariff_${i}")\ndef tariff_${i}(usage, season):\n    """Tariff ${i} for metered usage."""\n`;
+    for (let k = 0; k < 14; k++)
+      spec += `    usage = adjust(usage, ${k} * ${i} + season)  # metered tariff step ${k}\n`;
+    spec += "    return usage\n\n\n";
+  }
+  const wide = await engineFor(spec);
+  try {
+    const pack = wide.engine.build("How is the metered tariff computed for a season?", { budget: 2000 });
+    assert.ok(pack.tokens <= 2000);
+    const lines = wide.retrieval.lines.get("billing/tariffs.py")!;
+    const runs = pack.spans.filter((s) => /signatures of \d+ more definitions/.test(headerOf(pack, s.id)));
+    assert.ok(runs.length > 0, pack.text);
+    const named = runs.flatMap((s) => s.ranges);
+    assert.ok(named.length >= 5, `only ${named.length} signatures named`);
+    for (const [a, b] of named) {
+      // Each shows its decorator and its def line, verbatim with its real number, and nothing of its body.
+      assert.match(lines[a - 1]!, /^@register/);
+      assert.match(lines[b - 1]!, /^def tariff_\d+/);
+      assert.ok(pack.text.includes(`${b} | ${lines[b - 1]}\n`), `${b} verbatim`);
+      assert.ok(!pack.text.includes(`${b + 2} | ${lines[b + 1]}\n`), `the body after ${b} is left out`);
+    }
+    const full = pack.spans.filter((s) => s.detail === "full").length;
+    assert.ok(full > 0, "the strongest are still shown whole");
+    assert.ok(named.length > full, "more definitions are named than are shown whole");
+  } finally {
+    wide.cleanup();
+  }
+});
+
+function headerOf(pack: ContextPackage, id: string): string {
+  return pack.text.split("\n").find((l) => l.startsWith(`[${id}] `)) ?? "";
+}

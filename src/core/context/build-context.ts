@@ -1,7 +1,16 @@
 import { lexicalScorer, packageLineScores, type LineScorer } from "./line-scorer";
 import { prunedRanges, skeletonRanges } from "./prune";
 import { isProsePath, rankUnits, type RankedUnit } from "./rank";
-import { CONTEXT_PREAMBLE, fileHeader, renderOutline, renderSpan, shownRanges, type Detail } from "./render";
+import {
+  CONTEXT_PREAMBLE,
+  fileHeader,
+  renderOutline,
+  renderSignatures,
+  renderSpan,
+  shownRanges,
+  signatureRange,
+  type Detail,
+} from "./render";
 import type { RetrievalIndex } from "./retrieval-index";
 import type { TokenCounter } from "./token-counter";
 import { simpleName } from "./units";
@@ -19,16 +28,31 @@ import type {
 
 /** Candidates considered for the pack; the rest of the ranking is too weak to matter. */
 const MAX_CANDIDATES = 400;
-/** Share of the budget the outline may take. */
-const OUTLINE_SHARE = 0.08;
-/** Share kept back from full spans for elided signatures of the next-ranked units. */
-const ELIDED_SHARE = 0.15;
+/**
+ * Share of the budget the outline may take. Small, because the definitions that matter are
+ * named in the code itself (bare signatures, below), where a line costs as little and can be cited.
+ */
+const OUTLINE_SHARE = 0.04;
+/**
+ * …but never less than this many tokens (within OUTLINE_MAX_SHARE): enough to name the files
+ * and the strongest files' methods, which a small budget would otherwise lose first.
+ */
+const OUTLINE_FLOOR = 240;
+const OUTLINE_MAX_SHARE = 0.08;
+/** Share kept back from full spans for elided units: signature and the start of the docstring. */
+const ELIDED_SHARE = 0.08;
+/**
+ * Share kept back from full and elided spans for bare signatures (decorators and def line) of the
+ * units ranked after those. A signature costs a fifth of an elided span, so this tier names many
+ * more definitions (QA dev set at 8k, first 95 questions: function recall 55.9 → 61.6 %).
+ */
+const SIGNATURE_SHARE = 0.11;
 /**
  * How many of the best-ranked files, per 1k tokens of budget, are each shown at least by a
- * signature: files ranked 11th-20th still hold the code to change often enough to be worth a
- * line each at 8k (SWE-bench Lite: file recall 79.6 % with 10 files, 82.4 % with 20).
+ * signature: a file whose elided unit does not fit is named by a bare signature, which is cheap
+ * enough for 28 files at 8k (QA dev set, first 95: file-all 71.6 % with 20 files, 73.7 % with 28).
  */
-const FILES_IN_BREADTH_PER_1K = 2.5;
+const FILES_IN_BREADTH_PER_1K = 3.5;
 /** How many pruned candidates are listed in the package. */
 const MAX_PRUNED_LISTED = 60;
 /** Units with more body lines than this are pruned to their best lines, unless among the strongest. */
@@ -36,6 +60,8 @@ const PRUNE_ABOVE_LINES = 24;
 /** A pruned unit keeps this share of its body lines (at least PRUNE_MIN_KEEP). */
 const PRUNE_KEEP_SHARE = 0.3;
 const PRUNE_MIN_KEEP = 6;
+/** An elision line (`  ⋮ | (lines 120-164 elided)`), about. */
+const ELISION_TOKENS = 8;
 /** Below this much room a pruned span (signature, markers, a few lines) cannot fit: do not try. */
 const MIN_PRUNED_ROOM = 40;
 
@@ -44,6 +70,8 @@ interface Choice {
   detail: Detail;
   ranges: Range[];
   tokens: number;
+  /** Shown by its signature alone, in one span with the file's other bare signatures next to it. */
+  bare?: true;
 }
 
 /**
@@ -129,11 +157,14 @@ export function buildContext(
       if (keep === 0) return false;
     }
   };
-  const outlineReserve = Math.floor(budget * OUTLINE_SHARE);
+  const outlineReserve = Math.floor(
+    Math.min(budget * OUTLINE_MAX_SHARE, Math.max(budget * OUTLINE_SHARE, OUTLINE_FLOOR)),
+  );
   // A "Recent history" section, when asked for, keeps its small share out of the spans' room.
   const wantsRecent = options.history !== undefined && (options.recentHistory ?? ASKS_ABOUT_CHANGE.test(question));
   const historyReserve = wantsRecent ? Math.floor(budget * RECENT_HISTORY_SHARE) : 0;
-  const fullLimit = budget - outlineReserve - historyReserve - Math.floor(budget * ELIDED_SHARE);
+  const signatureReserve = Math.floor(budget * SIGNATURE_SHARE);
+  const fullLimit = budget - outlineReserve - historyReserve - signatureReserve - Math.floor(budget * ELIDED_SHARE);
   // A class that is on a call path only as the type of a method shows its skeleton, so the
   // path's own units keep their room.
   const trySkeleton = (r: RankedUnit) => {
@@ -152,6 +183,25 @@ export function buildContext(
     const unit = index.units[r.unit]!;
     if (unit.end - unit.signatureEnd > PRUNE_ABOVE_LINES) tryPruned(r, fullLimit);
   }
+  /**
+   * A definition by its signature alone (decorators and def line), costed as one line of a
+   * span that names the file's neighbouring signatures too: the span's header is paid once.
+   */
+  const signatureHeader = counter.count(`[S000] ${"x".repeat(40)}:0000-0000 (signatures of 10 more definitions)\n`);
+  const bareFiles = new Set<string>();
+  const tryBare = (r: RankedUnit, limit: number) => {
+    const unit = index.units[r.unit]!;
+    if (unit.kind === "block" || isProsePath(unit.file)) return false;
+    const lines = index.lines.get(unit.file)!;
+    const [a, b] = signatureRange(unit);
+    let text = "";
+    for (let n = a; n <= b; n++) text += `${n} | ${lines[n - 1] ?? ""}\n`;
+    const tokens = counter.count(text) + ELISION_TOKENS + (bareFiles.has(unit.file) ? 0 : signatureHeader);
+    if (!add(r, "elided", [[a, b]], tokens, limit)) return false;
+    chosen.get(r.unit)!.bare = true;
+    bareFiles.add(unit.file);
+    return true;
+  };
   // Breadth before depth: every strongly ranked file gets at least its best unit's signature,
   // then the remaining room goes to the next-ranked units.
   const files = new Set<string>();
@@ -161,9 +211,15 @@ export function buildContext(
     if (files.has(file)) continue;
     files.add(file);
     if (files.size > breadth) break;
-    if (!filesUsed.has(file)) tryAdd(r, "elided", budget - outlineReserve - historyReserve);
+    if (filesUsed.has(file)) continue;
+    // A file whose best unit's docstring does not fit is still named, by that unit's signature.
+    if (!tryAdd(r, "elided", budget - outlineReserve - historyReserve - signatureReserve))
+      tryBare(r, budget - outlineReserve - historyReserve);
   }
-  for (const r of ranked) if (!chosen.has(r.unit)) tryAdd(r, "elided", budget - outlineReserve - historyReserve);
+  for (const r of ranked)
+    if (!chosen.has(r.unit)) tryAdd(r, "elided", budget - outlineReserve - historyReserve - signatureReserve);
+  // Then the next-ranked definitions by their signatures alone, as many as the rest of the room holds.
+  for (const r of ranked) if (!chosen.has(r.unit)) tryBare(r, budget - outlineReserve - historyReserve);
   const recent =
     wantsRecent && options.history ? recentHistory(index, counter, options.history, chosen, historyReserve) : undefined;
   const t2 = performance.now();
@@ -179,7 +235,10 @@ export function buildContext(
   };
   let pack = render(index, counter, question, budget, chosen, order, outlineReserve, recent?.text, massOf);
   while (pack.tokens > budget && chosen.size > 0) {
-    const weakest = [...chosen.values()].reduce((a, b) => (b.ranked.score < a.ranked.score ? b : a));
+    // Bare signatures go first: they are the last tier chosen, and the cheapest to lose.
+    const weakest = [...chosen.values()].reduce((a, b) =>
+      (b.bare ?? false) !== (a.bare ?? false) ? (b.bare ? b : a) : b.ranked.score < a.ranked.score ? b : a,
+    );
     chosen.delete(weakest.ranked.unit);
     pack = render(index, counter, question, budget, chosen, order, outlineReserve, recent?.text, massOf);
   }
@@ -345,9 +404,30 @@ function render(
   const spans: ContextSpan[] = [];
   for (const g of ordered) {
     code += fileHeader(g.file);
-    for (const c of g.choices) {
+    for (let i = 0; i < g.choices.length; i++) {
+      const c = g.choices[i]!;
       const unit = index.units[c.ranked.unit]!;
       const id = `S${spans.length + 1}`;
+      if (c.bare) {
+        // A run of bare signatures next to one another in the file is one span.
+        const run = [c];
+        while (g.choices[i + 1]?.bare) run.push(g.choices[++i]!);
+        const units = run.map((x) => index.units[x.ranked.unit]!);
+        const best = run.reduce((x, y) => (y.ranked.score > x.ranked.score ? y : x));
+        code += renderSignatures(id, g.file, units, index.lines.get(g.file)!) + "\n";
+        spans.push({
+          id,
+          file: g.file,
+          ranges: run.flatMap((x) => x.ranges),
+          ...(run.length === 1 ? { symbol: unit.name } : {}),
+          detail: "elided",
+          score: best.ranked.score,
+          reasons: best.ranked.reasons,
+          tokens: run.reduce((n, x) => n + x.tokens, 0),
+          lineScores: [],
+        });
+        continue;
+      }
       code += renderSpan(id, unit, c.detail, index.lines.get(unit.file)!, c.ranges) + "\n";
       spans.push({
         id,

@@ -11,9 +11,11 @@ export const CONTEXT_PREAMBLE =
   "Repository context. Code lines are shown as `<line> | <code>` with their real line numbers; " +
   "`⋮` marks lines left out. Cite a span as [S<n>] or [S<n>:<start>-<end>].\n\n";
 
-const MAX_DOC_LINES = 8;
+const MAX_DOC_LINES = 4;
 const MAX_OUTLINE_SYMBOLS = 25;
 const MAX_SIGNATURE_CHARS = 110;
+/** A signature shown alone keeps at most this many lines (decorators included). */
+const MAX_SIGNATURE_LINES = 4;
 
 /** The lines of a unit that are shown in full or elided, as ranges (pruned spans carry their own). */
 export function shownRanges(unit: Unit, detail: Exclude<Detail, "pruned">): Range[] {
@@ -46,6 +48,40 @@ export function renderSpan(
     next = end + 1;
   }
   if (next <= unit.end) out += elision(width, next, unit.end);
+  return out;
+}
+
+/**
+ * The lines that name a definition: its decorators and signature, at most
+ * MAX_SIGNATURE_LINES of them, so a long parameter list cannot take a body's room.
+ */
+export function signatureRange(unit: Unit): Range {
+  return [unit.start, Math.min(unit.signatureEnd, unit.start + MAX_SIGNATURE_LINES - 1, unit.end)];
+}
+
+/**
+ * One span for several definitions of a file shown only by their signatures:
+ * a header, then each signature with `⋮` over what lies between and after.
+ * A span per definition would spend more on headers than on the signatures.
+ */
+export function renderSignatures(
+  id: string,
+  file: WorkspacePath,
+  units: readonly Unit[],
+  lines: readonly string[],
+): string {
+  const first = units[0]!;
+  const last = units[units.length - 1]!;
+  const width = String(last.end).length;
+  let out = `[${id}] ${file}:${first.start}-${last.end} (${units.length === 1 ? `${first.name}, signature only` : `signatures of ${units.length} more definitions`})\n`;
+  let next = first.start;
+  for (const unit of units) {
+    const [start, end] = signatureRange(unit);
+    if (start > next) out += elision(width, next, start - 1);
+    for (let n = Math.max(start, next); n <= end; n++) out += `${String(n).padStart(width)} | ${lines[n - 1] ?? ""}\n`;
+    next = Math.max(next, end + 1);
+  }
+  if (next <= last.end) out += elision(width, next, last.end);
   return out;
 }
 
