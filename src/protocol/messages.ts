@@ -166,7 +166,7 @@ export interface InspectorModelDto {
     file: string;
     symbol?: string;
     ranges: [number, number][];
-    detail: "full" | "elided" | "pruned";
+    detail: "full" | "elided" | "pruned" | "signatures";
     score: number;
     tokens: number;
     reasons: string[];

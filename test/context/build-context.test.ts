@@ -172,8 +172,17 @@ test("after the spans it shows, the next-ranked definitions are named by their s
     const pack = wide.engine.build("How is the metered tariff computed for a season?", { budget: 2000 });
     assert.ok(pack.tokens <= 2000);
     const lines = wide.retrieval.lines.get("billing/tariffs.py")!;
-    const runs = pack.spans.filter((s) => /signatures of \d+ more definitions/.test(headerOf(pack, s.id)));
+    const runs = pack.spans.filter((s) => s.detail === "signatures");
     assert.ok(runs.length > 0, pack.text);
+    assert.ok(
+      runs.some((s) => /signatures of \d+ more definitions/.test(headerOf(pack, s.id))),
+      "neighbouring signatures share one span",
+    );
+    for (const s of runs)
+      assert.ok(
+        pack.pruned.some((p) => p.file === s.file && p.reason.startsWith("named by its signature only")),
+        "the pruned list says why their bodies are missing",
+      );
     const named = runs.flatMap((s) => s.ranges);
     assert.ok(named.length >= 5, `only ${named.length} signatures named`);
     for (const [a, b] of named) {

@@ -260,8 +260,9 @@ export function buildContext(
       file: unit.file,
       ranges: hidden,
       symbol: unit.name,
-      reason:
-        choice.detail === "elided"
+      reason: choice.bare
+        ? "named by its signature only: ranked below the spans shown whole or with their docstring"
+        : choice.detail === "elided"
           ? "body elided: ranked below the spans shown in full"
           : isTypeOnPath(choice.ranked, unit)
             ? "shown as a skeleton (header and fields): the class is on the call path only as the type"
@@ -420,7 +421,7 @@ function render(
           file: g.file,
           ranges: run.flatMap((x) => x.ranges),
           ...(run.length === 1 ? { symbol: unit.name } : {}),
-          detail: "elided",
+          detail: "signatures",
           score: best.ranked.score,
           reasons: best.ranked.reasons,
           tokens: run.reduce((n, x) => n + x.tokens, 0),

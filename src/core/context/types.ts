@@ -24,8 +24,11 @@ export interface ContextSpan {
   ranges: Range[];
   /** Symbol the span belongs to, when it is one. */
   symbol?: string;
-  /** `full` spans show every line; `elided` ones the signature and docstring; `pruned` ones the lines that score highest. */
-  detail: "full" | "elided" | "pruned";
+  /**
+   * `full` spans show every line; `elided` ones the signature and docstring; `pruned` ones the
+   * lines that score highest; `signatures` ones the bare signatures of a run of a file's definitions.
+   */
+  detail: "full" | "elided" | "pruned" | "signatures";
   score: number;
   reasons: Reason[];
   tokens: number;
