@@ -60,8 +60,8 @@ const PRUNE_ABOVE_LINES = 24;
 /** A pruned unit keeps this share of its body lines (at least PRUNE_MIN_KEEP). */
 const PRUNE_KEEP_SHARE = 0.3;
 const PRUNE_MIN_KEEP = 6;
-/** An elision line (`  ⋮ | (lines 120-164 elided)`), about. */
-const ELISION_TOKENS = 8;
+/** The `  ⋮ |` line between two signatures of a run. */
+const GAP_TOKENS = 4;
 /** Below this much room a pruned span (signature, markers, a few lines) cannot fit: do not try. */
 const MIN_PRUNED_ROOM = 40;
 
@@ -196,7 +196,7 @@ export function buildContext(
     const [a, b] = signatureRange(unit);
     let text = "";
     for (let n = a; n <= b; n++) text += `${n} | ${lines[n - 1] ?? ""}\n`;
-    const tokens = counter.count(text) + ELISION_TOKENS + (bareFiles.has(unit.file) ? 0 : signatureHeader);
+    const tokens = counter.count(text) + GAP_TOKENS + (bareFiles.has(unit.file) ? 0 : signatureHeader);
     if (!add(r, "elided", [[a, b]], tokens, limit)) return false;
     chosen.get(r.unit)!.bare = true;
     bareFiles.add(unit.file);

@@ -15,7 +15,7 @@ const MAX_DOC_LINES = 4;
 const MAX_OUTLINE_SYMBOLS = 25;
 const MAX_SIGNATURE_CHARS = 110;
 /** A signature shown alone keeps at most this many lines (decorators included). */
-const MAX_SIGNATURE_LINES = 4;
+const MAX_SIGNATURE_LINES = 3;
 
 /** The lines of a unit that are shown in full or elided, as ranges (pruned spans carry their own). */
 export function shownRanges(unit: Unit, detail: Exclude<Detail, "pruned">): Range[] {
@@ -75,13 +75,16 @@ export function renderSignatures(
   const width = String(last.end).length;
   let out = `[${id}] ${file}:${first.start}-${last.end} (${units.length === 1 ? `${first.name}, signature only` : `signatures of ${units.length} more definitions`})\n`;
   let next = first.start;
+  // Between signatures a bare `⋮ |`: the line numbers already say what is left out, and the
+  // "(lines a-b elided)" of other spans would cost as much as the signature itself.
+  const gap = `${"⋮".padStart(width)} |\n`;
   for (const unit of units) {
     const [start, end] = signatureRange(unit);
-    if (start > next) out += elision(width, next, start - 1);
+    if (start > next) out += gap;
     for (let n = Math.max(start, next); n <= end; n++) out += `${String(n).padStart(width)} | ${lines[n - 1] ?? ""}\n`;
     next = Math.max(next, end + 1);
   }
-  if (next <= last.end) out += elision(width, next, last.end);
+  if (next <= last.end) out += gap;
   return out;
 }
 
