@@ -39,12 +39,15 @@ const OUTLINE_SHARE = 0.04;
  */
 const OUTLINE_FLOOR = 240;
 const OUTLINE_MAX_SHARE = 0.08;
-/** Share kept back from full spans for elided units: signature and the start of the docstring. */
-const ELIDED_SHARE = 0.08;
 /**
- * Share kept back from full and elided spans for bare signatures (decorators and def line) of the
- * units ranked after those. A signature costs a fifth of an elided span, so this tier names many
- * more definitions (QA dev set at 8k, first 95 questions: function recall 55.9 → 61.6 %).
+ * Share of the budget kept back from full spans, for the outline, elided units (signature and the
+ * start of the docstring) and bare signatures, in that order of claim. Bare signatures take
+ * SIGNATURE_SHARE of it; elided units what the outline and they leave (8 % at 8k).
+ */
+const NOT_FULL_SHARE = 0.23;
+/**
+ * Bare signatures (decorators and def line) of the units ranked after the elided ones. A signature
+ * costs a fifth of an elided span, so this tier names many more definitions.
  */
 const SIGNATURE_SHARE = 0.11;
 /**
@@ -164,7 +167,9 @@ export function buildContext(
   const wantsRecent = options.history !== undefined && (options.recentHistory ?? ASKS_ABOUT_CHANGE.test(question));
   const historyReserve = wantsRecent ? Math.floor(budget * RECENT_HISTORY_SHARE) : 0;
   const signatureReserve = Math.floor(budget * SIGNATURE_SHARE);
-  const fullLimit = budget - outlineReserve - historyReserve - signatureReserve - Math.floor(budget * ELIDED_SHARE);
+  // Full spans keep the same room at every budget; the outline, elided units and bare signatures
+  // share the rest, so a small budget's floor for the outline is taken from the elided units.
+  const fullLimit = budget - historyReserve - Math.floor(budget * NOT_FULL_SHARE);
   // A class that is on a call path only as the type of a method shows its skeleton, so the
   // path's own units keep their room.
   const trySkeleton = (r: RankedUnit) => {
