@@ -65,6 +65,8 @@ const PRUNE_KEEP_SHARE = 0.3;
 const PRUNE_MIN_KEEP = 6;
 /** The `  ⋮ |` line between two signatures of a run. */
 const GAP_TOKENS = 4;
+/** Room left after rendering below this is not worth another render for more signatures. */
+const MIN_SLACK = 30;
 /** Below this much room a pruned span (signature, markers, a few lines) cannot fit: do not try. */
 const MIN_PRUNED_ROOM = 40;
 
@@ -193,7 +195,6 @@ export function buildContext(
    * span that names the file's neighbouring signatures too: the span's header is paid once.
    */
   const signatureHeader = counter.count(`[S000] ${"x".repeat(40)}:0000-0000 (signatures of 10 more definitions)\n`);
-  const bareFiles = new Set<string>();
   const tryBare = (r: RankedUnit, limit: number) => {
     const unit = index.units[r.unit]!;
     if (unit.kind === "block" || isProsePath(unit.file)) return false;
@@ -201,11 +202,24 @@ export function buildContext(
     const [a, b] = signatureRange(unit);
     let text = "";
     for (let n = a; n <= b; n++) text += `${n} | ${lines[n - 1] ?? ""}\n`;
-    const tokens = counter.count(text) + GAP_TOKENS + (bareFiles.has(unit.file) ? 0 : signatureHeader);
+    const tokens = counter.count(text) + GAP_TOKENS + (joinsRun(r.unit) ? 0 : signatureHeader);
     if (!add(r, "elided", [[a, b]], tokens, limit)) return false;
     chosen.get(r.unit)!.bare = true;
-    bareFiles.add(unit.file);
     return true;
+  };
+  /** Whether the nearest chosen unit before or after this one in its file is bare: then they share a span. */
+  const joinsRun = (id: number) => {
+    const inFile = index.unitsByFile.get(index.units[id]!.file) ?? [];
+    const at = inFile.indexOf(id);
+    for (const step of [-1, 1])
+      for (let i = at + step; i >= 0 && i < inFile.length; i += step) {
+        const c = chosen.get(inFile[i]!);
+        if (c) {
+          if (c.bare) return true;
+          break;
+        }
+      }
+    return false;
   };
   // Breadth before depth: every strongly ranked file gets at least its best unit's signature,
   // then the remaining room goes to the next-ranked units.
@@ -239,12 +253,27 @@ export function buildContext(
     return m;
   };
   let pack = render(index, counter, question, budget, chosen, order, outlineReserve, recent?.text, massOf);
+  // What the outline (or an estimate) left unused goes to more bare signatures, once.
+  const slack = budget - pack.tokens;
+  if (slack >= MIN_SLACK) {
+    const before = chosen.size;
+    const limit = used + slack;
+    for (const r of ranked) if (!chosen.has(r.unit)) tryBare(r, limit);
+    if (chosen.size > before)
+      pack = render(index, counter, question, budget, chosen, order, outlineReserve, recent?.text, massOf);
+  }
   while (pack.tokens > budget && chosen.size > 0) {
-    // Bare signatures go first: they are the last tier chosen, and the cheapest to lose.
-    const weakest = [...chosen.values()].reduce((a, b) =>
-      (b.bare ?? false) !== (a.bare ?? false) ? (b.bare ? b : a) : b.ranked.score < a.ranked.score ? b : a,
+    // Drop the weakest until their estimated tokens cover the excess, then count again. Bare
+    // signatures go first: they are the last tier chosen, and the cheapest to lose.
+    const weakestFirst = [...chosen.values()].sort(
+      (a, b) => Number(b.bare ?? false) - Number(a.bare ?? false) || a.ranked.score - b.ranked.score,
     );
-    chosen.delete(weakest.ranked.unit);
+    let excess = pack.tokens - budget;
+    for (const c of weakestFirst) {
+      if (excess <= 0) break;
+      chosen.delete(c.ranked.unit);
+      excess -= c.tokens;
+    }
     pack = render(index, counter, question, budget, chosen, order, outlineReserve, recent?.text, massOf);
   }
   if (pack.tokens > budget) pack = emptyPackage(counter, question, budget);
