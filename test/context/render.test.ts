@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
-import { renderSpan, shownRanges } from "../../src/core/context/render";
+import { renderSignatures, renderSpan, shownRanges, signatureRange } from "../../src/core/context/render";
 import { unitsOf } from "../../src/core/context/units";
 import { SHOP, engineFor } from "../helpers/context";
 
@@ -56,4 +56,30 @@ test("elided spans keep signature and docstring and mark the rest with its line 
       " ⋮ | (lines 7-11 elided)\n",
   );
   assert.deepEqual(shownRanges(unit, "elided"), [[5, 6]]);
+});
+
+test("a bare signature runs through the line that names the definition, however many decorators come first", () => {
+  const lines = [
+    "@a",
+    "@b",
+    "@c",
+    "@d",
+    "def settle(",
+    "    ledger,",
+    "    day,",
+    "):",
+    "    return ledger",
+    "def close(book):",
+    "    return book",
+  ];
+  const settle = { file: "x.py", start: 1, end: 9, name: "Book.settle", kind: "method" as const, signatureEnd: 8 };
+  const close = { file: "x.py", start: 10, end: 11, name: "close", kind: "function" as const, signatureEnd: 10 };
+  assert.deepEqual(signatureRange(settle, lines), [1, 5]);
+  assert.deepEqual(signatureRange({ ...settle, start: 4 }, lines), [4, 6], "at most 3 lines once the name is in");
+  assert.deepEqual(signatureRange(close, lines), [10, 10]);
+  assert.equal(
+    renderSignatures("S4", "x.py", [settle, close], lines),
+    "[S4] x.py:1-11 (signatures of 2 more definitions)\n" +
+      " 1 | @a\n 2 | @b\n 3 | @c\n 4 | @d\n 5 | def settle(\n ⋮ |\n10 | def close(book):\n ⋮ |\n",
+  );
 });

@@ -197,9 +197,9 @@ export function buildContext(
   const signatureHeader = counter.count(`[S000] ${"x".repeat(40)}:0000-0000 (signatures of 10 more definitions)\n`);
   const tryBare = (r: RankedUnit, limit: number) => {
     const unit = index.units[r.unit]!;
-    if (unit.kind === "block" || isProsePath(unit.file)) return false;
+    if (unit.kind === "block" || isProsePath(unit.file) || !startsDefinition(unit)) return false;
     const lines = index.lines.get(unit.file)!;
-    const [a, b] = signatureRange(unit);
+    const [a, b] = signatureRange(unit, lines);
     let text = "";
     for (let n = a; n <= b; n++) text += `${n} | ${lines[n - 1] ?? ""}\n`;
     const tokens = counter.count(text) + GAP_TOKENS + (joinsRun(r.unit) ? 0 : signatureHeader);
@@ -207,6 +207,9 @@ export function buildContext(
     chosen.get(r.unit)!.bare = true;
     return true;
   };
+  /** A unit that begins at its definition's first line, not the rest of a class body after a method. */
+  const startsDefinition = (unit: Unit) =>
+    index.files.get(unit.file)?.symbols.some((s) => s.start === unit.start && s.qualifiedName === unit.name) ?? false;
   /** Whether the nearest chosen unit before or after this one in its file is bare: then they share a span. */
   const joinsRun = (id: number) => {
     const inFile = index.unitsByFile.get(index.units[id]!.file) ?? [];

@@ -52,11 +52,19 @@ export function renderSpan(
 }
 
 /**
- * The lines that name a definition: its decorators and signature, at most
- * MAX_SIGNATURE_LINES of them, so a long parameter list cannot take a body's room.
+ * The lines that name a definition: its decorators and signature, at most MAX_SIGNATURE_LINES of
+ * them, so a long parameter list cannot take a body's room, but always through the line that
+ * holds its name, however many decorators come first.
  */
-export function signatureRange(unit: Unit): Range {
-  return [unit.start, Math.min(unit.signatureEnd, unit.start + MAX_SIGNATURE_LINES - 1, unit.end)];
+export function signatureRange(unit: Unit, lines: readonly string[]): Range {
+  const name = unit.name.slice(unit.name.lastIndexOf(".") + 1);
+  let nameLine = unit.start;
+  for (let n = unit.start; n <= unit.signatureEnd; n++)
+    if ((lines[n - 1] ?? "").includes(name)) {
+      nameLine = n;
+      break;
+    }
+  return [unit.start, Math.max(nameLine, Math.min(unit.signatureEnd, unit.start + MAX_SIGNATURE_LINES - 1, unit.end))];
 }
 
 /**
@@ -79,7 +87,7 @@ export function renderSignatures(
   // "(lines a-b elided)" of other spans would cost as much as the signature itself.
   const gap = `${"⋮".padStart(width)} |\n`;
   for (const unit of units) {
-    const [start, end] = signatureRange(unit);
+    const [start, end] = signatureRange(unit, lines);
     if (start > next) out += gap;
     for (let n = Math.max(start, next); n <= end; n++) out += `${String(n).padStart(width)} | ${lines[n - 1] ?? ""}\n`;
     next = Math.max(next, end + 1);
