@@ -1,5 +1,5 @@
 /**
- * `npm run bench:context [-- --budgets 4000,8000,16000 --limit N --repo sympy --data a.jsonl,b.jsonl]`
+ * `npm run bench:context [-- --budgets 4000,8000,16000 --limit N --repo sympy --data a.jsonl,b.jsonl --misses]`
  *
  * Builds Threadline's context for each instance of the dev sets (by default
  * ../shared/bench/swebench-lite-dev.jsonl and qa-dev.jsonl, each reported on
@@ -18,14 +18,15 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Bm25Index } from "../src/core/context/bm25";
 import { ContextEngine } from "../src/core/context/context-engine";
-import { RankWeights } from "../src/core/context/rank";
+import { RankWeights, rankUnits } from "../src/core/context/rank";
+import type { RetrievalIndex } from "../src/core/context/retrieval-index";
 import type { TokenCounter } from "../src/core/context/token-counter";
 import { createNodeIndex } from "../src/core/index/node/create";
 import type { WorkspaceIndex } from "../src/core/index/workspace-index";
 import type { HistoryIndex } from "../src/core/history/history-index";
 import type { CommitStore } from "../src/core/history/commit-store";
 import { openHistory } from "../src/core/history/open-history";
-import { linesInContext, loadInstances, score, type Instance, type Scores } from "./swebench";
+import { linesInContext, loadInstances, preImageLines, score, type Instance, type Scores } from "./swebench";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -42,6 +43,11 @@ const dataFiles = (
   .filter(Boolean);
 const mirrors = process.env.THREADLINE_MIRRORS ?? path.resolve("..", ".mirror");
 const work = path.join(os.tmpdir(), "threadline-bench");
+/**
+ * `--misses`: where the gold functions that the context misses at the middle budget were lost (without
+ * history): the rank of the unit that holds each, and whether its first line or its file was shown.
+ */
+const withMisses = args.includes("--misses");
 /** `--history off` measures without the history signal only; by default both, in the same run. */
 const withHistory = flag("history") !== "off";
 /**
@@ -275,6 +281,11 @@ async function run(dataFile: string): Promise<void> {
         ms: b.ms,
       });
     }
+    if (withMisses) {
+      const mid = budgets[Math.floor(budgets.length / 2)]!;
+      const shown = linesInContext(engine.build(instance.problem_statement, { budget: mid }).text, fileLines);
+      misses.push(...missedFunctions(instance, retrieval, shown, symbolsOf));
+    }
     for (const system of SYSTEMS.slice(0, -1)) {
       const last = rows.filter((r) => r.system === system && r.repo === instance.repo).slice(-budgets.length);
       process.stderr.write(
@@ -314,6 +325,7 @@ async function run(dataFile: string): Promise<void> {
     (r) => r.repo,
     "repository",
   );
+  if (withMisses) printMisses(misses.splice(0), budgets[Math.floor(budgets.length / 2)]!);
   const unresolved = rows
     .filter((r) => r.system === "threadline" && r.budget === budgets[0])
     .reduce((a, r) => a + r.scores.unresolvedFunctions, 0);
@@ -388,6 +400,85 @@ function winsAndLosses(rows: Row[], system: string, budgets: number[]): void {
       `${system} at ${budget}: function recall up on ${fnWin}, down on ${fnLoss} instances; file-all up on ${fileWin}, down on ${fileLoss}`,
     );
   }
+}
+
+interface Miss {
+  /** 0-based position of its unit in the ranking; -1 when it is not ranked at all, -2 when no unit holds it. */
+  rank: number;
+  fate: "first line shown, a required line inside missing" | "not shown, its file shown" | "its file not shown";
+}
+const misses: Miss[] = [];
+let goldFunctions = 0;
+
+/**
+ * The gold functions an instance's context misses, by the bench's own rule: the first line, and
+ * every gold line (QA) or pre-image line of the patch (SWE-bench) inside, must be shown.
+ */
+function missedFunctions(
+  instance: Instance,
+  retrieval: RetrievalIndex,
+  shown: Map<string, Set<number>>,
+  symbolsOf: (file: string) => { name: string; start: number; end: number }[] | undefined,
+): Miss[] {
+  const required = instance.gold_functions
+    ? new Map(Object.entries(instance.gold_lines ?? {}).map(([f, ls]) => [f, new Set(ls)]))
+    : preImageLines(instance.golden_patch ?? "");
+  const gold =
+    instance.gold_functions ??
+    Object.entries(instance.expected_spans ?? {}).flatMap(([file, names]) =>
+      names.flatMap((name) => {
+        const s = symbolsOf(file)?.find((x) => x.name === name);
+        return s ? [{ file, name, start: s.start, end: s.end }] : [];
+      }),
+    );
+  const ranked = rankUnits(retrieval, instance.problem_statement);
+  const position = new Map(ranked.map((r, i) => [r.unit, i]));
+  const out: Miss[] = [];
+  for (const g of gold) {
+    goldFunctions++;
+    const seen = shown.get(g.file) ?? new Set<number>();
+    const inside = [...(required.get(g.file) ?? [])].filter((l) => l >= g.start && l <= g.end);
+    if (seen.has(g.start) && inside.every((l) => seen.has(l))) continue;
+    const unit = retrieval.unitAt(g.file, g.start);
+    out.push({
+      rank: unit === undefined ? -2 : (position.get(unit) ?? -1),
+      fate: seen.has(g.start)
+        ? "first line shown, a required line inside missing"
+        : seen.size > 0
+          ? "not shown, its file shown"
+          : "its file not shown",
+    });
+  }
+  return out;
+}
+
+function printMisses(list: Miss[], budget: number): void {
+  const buckets: [string, (r: number) => boolean][] = [
+    ["ranked 1-25", (r) => r >= 0 && r < 25],
+    ["ranked 26-50", (r) => r >= 25 && r < 50],
+    ["ranked 51-100", (r) => r >= 50 && r < 100],
+    ["ranked 101-400", (r) => r >= 100 && r < 400],
+    ["ranked below 400", (r) => r >= 400],
+    ["not ranked", (r) => r === -1],
+    ["no unit holds it", (r) => r === -2],
+  ];
+  const fates: Miss["fate"][] = [
+    "first line shown, a required line inside missing",
+    "not shown, its file shown",
+    "its file not shown",
+  ];
+  console.log(`\nmissed gold functions at ${budget} (without history): ${list.length} of ${goldFunctions}`);
+  // Columns: its first line shown but a required line inside missing; not shown though its file is; file not shown.
+  console.log(
+    `${"".padEnd(18)}${["first line only", "file shown", "file not shown"].map((f) => f.padStart(20)).join("")}   total`,
+  );
+  for (const [label, test] of buckets) {
+    const inBucket = list.filter((m) => test(m.rank));
+    console.log(
+      `${label.padEnd(18)}${fates.map((f) => String(inBucket.filter((m) => m.fate === f).length).padStart(20)).join("")}${String(inBucket.length).padStart(8)}`,
+    );
+  }
+  goldFunctions = 0;
 }
 
 async function main() {
