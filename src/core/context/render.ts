@@ -1,5 +1,6 @@
 import type { IndexedFile, SymbolDef, WorkspacePath } from "../index/types";
 import type { Range, Unit } from "./types";
+import { simpleName } from "./units";
 
 /**
  * How a span is shown: every line; the signature and docstring with the body
@@ -57,7 +58,7 @@ export function renderSpan(
  * holds its name, however many decorators come first.
  */
 export function signatureRange(unit: Unit, lines: readonly string[]): Range {
-  const name = unit.name.slice(unit.name.lastIndexOf(".") + 1);
+  const name = simpleName(unit.name);
   let nameLine = unit.start;
   for (let n = unit.start; n <= unit.signatureEnd; n++)
     if ((lines[n - 1] ?? "").includes(name)) {
