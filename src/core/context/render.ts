@@ -58,14 +58,8 @@ export function renderSpan(
  * holds its name, however many decorators come first.
  */
 export function signatureRange(unit: Unit, lines: readonly string[]): Range {
-  const name = simpleName(unit.name);
-  let nameLine = unit.start;
-  for (let n = unit.start; n <= unit.signatureEnd; n++)
-    if ((lines[n - 1] ?? "").includes(name)) {
-      nameLine = n;
-      break;
-    }
-  return [unit.start, Math.max(nameLine, Math.min(unit.signatureEnd, unit.start + MAX_SIGNATURE_LINES - 1, unit.end))];
+  const named = nameLine({ start: unit.start, signatureEnd: unit.signatureEnd, name: simpleName(unit.name) }, lines);
+  return [unit.start, Math.max(named, Math.min(unit.signatureEnd, unit.start + MAX_SIGNATURE_LINES - 1, unit.end))];
 }
 
 /**
@@ -149,7 +143,7 @@ export function renderOutline(
 }
 
 /** The line that names the symbol: past its decorators, within its signature. */
-function nameLine(s: SymbolDef, lines: readonly string[]): number {
+function nameLine(s: Pick<SymbolDef, "start" | "signatureEnd" | "name">, lines: readonly string[]): number {
   const last = Math.max(s.start, s.signatureEnd);
   for (let l = s.start; l <= last; l++) if ((lines[l - 1] ?? "").includes(s.name)) return l;
   for (let l = s.start; l <= last; l++) if (!(lines[l - 1] ?? "").trim().startsWith("@")) return l;
