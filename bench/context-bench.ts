@@ -26,7 +26,16 @@ import type { WorkspaceIndex } from "../src/core/index/workspace-index";
 import type { HistoryIndex } from "../src/core/history/history-index";
 import type { CommitStore } from "../src/core/history/commit-store";
 import { openHistory } from "../src/core/history/open-history";
-import { linesInContext, loadInstances, preImageLines, score, type Instance, type Scores } from "./swebench";
+import {
+  definitionShown,
+  goldDefinitions,
+  linesInContext,
+  loadInstances,
+  score,
+  type Instance,
+  type Scores,
+  type SymbolRange,
+} from "./swebench";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -410,46 +419,31 @@ interface Miss {
 const misses: Miss[] = [];
 let goldFunctions = 0;
 
-/**
- * The gold functions an instance's context misses, by the bench's own rule: the first line, and
- * every gold line (QA) or pre-image line of the patch (SWE-bench) inside, must be shown.
- */
+/** The gold functions an instance's context misses, by the bench's own rule (`definitionShown`). */
 function missedFunctions(
   instance: Instance,
   retrieval: RetrievalIndex,
   shown: Map<string, Set<number>>,
-  symbolsOf: (file: string) => { name: string; start: number; end: number }[] | undefined,
+  symbolsOf: (file: string) => SymbolRange[] | undefined,
 ): Miss[] {
-  const required = instance.gold_functions
-    ? new Map(Object.entries(instance.gold_lines ?? {}).map(([f, ls]) => [f, new Set(ls)]))
-    : preImageLines(instance.golden_patch ?? "");
-  const gold =
-    instance.gold_functions ??
-    Object.entries(instance.expected_spans ?? {}).flatMap(([file, names]) =>
-      names.flatMap((name) => {
-        const s = symbolsOf(file)?.find((x) => x.name === name);
-        return s ? [{ file, name, start: s.start, end: s.end }] : [];
-      }),
-    );
+  const gold = goldDefinitions(instance, symbolsOf);
+  goldFunctions += gold.length;
   const ranked = rankUnits(retrieval, instance.problem_statement);
   const position = new Map(ranked.map((r, i) => [r.unit, i]));
-  const out: Miss[] = [];
-  for (const g of gold) {
-    goldFunctions++;
-    const seen = shown.get(g.file) ?? new Set<number>();
-    const inside = [...(required.get(g.file) ?? [])].filter((l) => l >= g.start && l <= g.end);
-    if (seen.has(g.start) && inside.every((l) => seen.has(l))) continue;
-    const unit = retrieval.unitAt(g.file, g.start);
-    out.push({
-      rank: unit === undefined ? -2 : (position.get(unit) ?? -1),
-      fate: seen.has(g.start)
-        ? "first line shown, a required line inside missing"
-        : seen.size > 0
-          ? "not shown, its file shown"
-          : "its file not shown",
+  return gold
+    .filter((g) => !definitionShown(g, shown))
+    .map((g) => {
+      const seen = shown.get(g.file) ?? new Set<number>();
+      const unit = retrieval.unitAt(g.file, g.start);
+      return {
+        rank: unit === undefined ? -2 : (position.get(unit) ?? -1),
+        fate: seen.has(g.start)
+          ? "first line shown, a required line inside missing"
+          : seen.size > 0
+            ? "not shown, its file shown"
+            : "its file not shown",
+      };
     });
-  }
-  return out;
 }
 
 function printMisses(list: Miss[], budget: number): void {

@@ -105,6 +105,60 @@ export interface SymbolRange {
   end: number;
 }
 
+/** A gold definition, and the lines inside it that must be shown with its first line for it to count. */
+export interface GoldDefinition {
+  file: string;
+  name: string;
+  start: number;
+  end: number;
+  required: number[];
+}
+
+/** The bench's rule for a gold definition: its first line and every required line inside it are shown. */
+export function definitionShown(def: GoldDefinition, shown: Map<string, Set<number>>): boolean {
+  const seen = shown.get(def.file);
+  return seen !== undefined && seen.has(def.start) && def.required.every((l) => seen.has(l));
+}
+
+/** SWE-bench's module-level gold names, which stand for code outside any definition. */
+const isModuleLevel = (name: string) => name === "imports" || name === "impl" || name.startsWith("impl:");
+
+/**
+ * The gold definitions of an instance: a question's gold functions with its gold lines inside, or
+ * an issue's expected spans that resolve to a definition, with the patch's pre-image lines inside.
+ */
+export function goldDefinitions(
+  instance: Instance,
+  symbolsOf: (file: string) => SymbolRange[] | undefined,
+): GoldDefinition[] {
+  const inside = (lines: Iterable<number> | undefined, start: number, end: number) =>
+    [...(lines ?? [])].filter((l) => l >= start && l <= end);
+  if (instance.gold_files) {
+    const goldLines = instance.gold_lines ?? {};
+    return (instance.gold_functions ?? []).map((fn) => ({
+      ...fn,
+      required: inside(goldLines[fn.file], fn.start, fn.end),
+    }));
+  }
+  const changed = preImageLines(instance.golden_patch ?? "");
+  return Object.entries(instance.expected_spans ?? {}).flatMap(([file, names]) =>
+    names.flatMap((name) => {
+      const symbol = isModuleLevel(name) ? undefined : symbolsOf(file)?.find((s) => s.name === name);
+      return symbol
+        ? [
+            {
+              file,
+              name,
+              start: symbol.start,
+              end: symbol.end,
+              required: inside(changed.get(file), symbol.start, symbol.end),
+            },
+          ]
+        : [];
+    }),
+  );
+}
+
 /** The three measures for one instance, given the context's lines and each gold file's symbols. */
 export function score(
   instance: Instance,
@@ -125,32 +179,26 @@ export function score(
       if (shown.get(f)?.has(l)) hit++;
     }
   }
+  const definitions = goldDefinitions(instance, symbolsOf);
   let functions = 0;
-  let found = 0;
-  let unresolved = 0;
+  let found = definitions.filter((d) => definitionShown(d, shown)).length;
+  let moduleLevel = 0;
   for (const [f, names] of Object.entries(expected)) {
     const symbols = symbolsOf(f) ?? [];
     const changed = gold.get(f) ?? new Set<number>();
     const seen = shown.get(f) ?? new Set<number>();
     for (const name of names) {
       functions++;
-      if (name === "imports" || name === "impl" || name.startsWith("impl:")) {
-        // Module-level code: every changed line outside any function or class must be shown.
-        const outside = [...changed].filter(
-          (l) => !symbols.some((s) => s.kind !== "constant" && l >= s.start && l <= s.end),
-        );
-        if (seen.size > 0 && outside.every((l) => seen.has(l))) found++;
-        continue;
-      }
-      const symbol = symbols.find((s) => s.name === name);
-      if (!symbol) {
-        unresolved++;
-        continue;
-      }
-      const inside = [...changed].filter((l) => l >= symbol.start && l <= symbol.end);
-      if (seen.has(symbol.start) && inside.every((l) => seen.has(l))) found++;
+      if (!isModuleLevel(name)) continue;
+      moduleLevel++;
+      // Module-level code: every changed line outside any function or class must be shown.
+      const outside = [...changed].filter(
+        (l) => !symbols.some((s) => s.kind !== "constant" && l >= s.start && l <= s.end),
+      );
+      if (seen.size > 0 && outside.every((l) => seen.has(l))) found++;
     }
   }
+  const unresolved = functions - moduleLevel - definitions.length;
   return {
     fileRecall,
     fileAny,
@@ -169,12 +217,7 @@ function scoreQuestion(instance: Instance, shown: Map<string, Set<number>>): Sco
   const files = instance.gold_files ?? [];
   const has = (f: string) => (shown.get(f)?.size ?? 0) > 0;
   const goldLines = instance.gold_lines ?? {};
-  let found = 0;
-  for (const fn of instance.gold_functions ?? []) {
-    const seen = shown.get(fn.file) ?? new Set<number>();
-    const inside = (goldLines[fn.file] ?? []).filter((l) => l >= fn.start && l <= fn.end);
-    if (seen.has(fn.start) && inside.every((l) => seen.has(l))) found++;
-  }
+  const found = goldDefinitions(instance, () => undefined).filter((d) => definitionShown(d, shown)).length;
   let lines = 0;
   let hit = 0;
   for (const [f, ls] of Object.entries(goldLines))
