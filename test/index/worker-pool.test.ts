@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { locateAssets } from "../../src/core/index/node/assets";
+import { WorkerPool } from "../../src/core/index/node/parser-pool";
 import { writeFixture } from "../helpers/fixture";
 import { indexFor } from "../helpers/index";
 
@@ -20,5 +22,31 @@ test("parsing on worker threads gives the same facts as parsing inline", async (
     pooled.dispose();
   } finally {
     fx.cleanup();
+  }
+});
+
+test("after a batch the pool ends its workers, unless one keeps a tree; released workers are not crashes", async () => {
+  const pool = new WorkerPool(locateAssets(), 2);
+  const job = (i: number, keepTree = false) => ({
+    path: `m${i}.py`,
+    lang: "python" as const,
+    bytes: Buffer.from(`def f${i}():\n    return g${i}()\n`),
+    keepTree,
+  });
+  try {
+    // More rounds than the pool's crash limit: a release must never count as a crash.
+    for (let round = 0; round < 7; round++) {
+      const outcomes = await Promise.all([0, 1, 2, 3].map((i) => pool.parse(job(i))));
+      for (const o of outcomes) assert.equal(o.kind, "facts", JSON.stringify(o));
+      assert.equal(pool.running, 2);
+      pool.release();
+      assert.equal(pool.running, 0);
+    }
+    const kept = await pool.parse(job(9, true));
+    assert.equal(kept.kind, "facts");
+    pool.release();
+    assert.equal(pool.running, 2, "a worker keeping a tree for the next edit was ended");
+  } finally {
+    pool.dispose();
   }
 });

@@ -21,6 +21,8 @@ export type ParseOutcome =
 /** Anything that turns bytes into facts: a worker pool, or the current thread. */
 export interface FileParser {
   parse(job: ParseJob): Promise<ParseOutcome>;
+  /** A batch is done: free what only a batch needed (see `WorkerPool.release`). */
+  release?(): void;
   dispose(): void;
 }
 

@@ -92,6 +92,7 @@ export class WorkspaceIndex {
     this.problemList.length = 0;
     this.fromCacheCount = 0;
     for (const state of this.folders) await this.buildFolder(state, signal, options.fresh);
+    this.options.parser.release?.();
     this.markFullChange();
     this.lastBuildMs = performance.now() - started;
     return this.stats();

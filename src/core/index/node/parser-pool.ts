@@ -11,12 +11,21 @@ interface Pending {
   resolve: (o: ParseOutcome) => void;
 }
 
+interface Slot {
+  worker: Worker;
+  pending: Map<number, Pending>;
+  /** It parsed a file whose tree it keeps for the next incremental parse. */
+  keepsTrees: boolean;
+  /** Ended by `release`, not crashed. */
+  released: boolean;
+}
+
 /**
  * Parses on worker threads so the host thread never stalls. Jobs go to the
  * least busy worker; a worker that dies fails its jobs and is replaced.
  */
 export class WorkerPool implements FileParser {
-  private readonly workers: { worker: Worker; pending: Map<number, Pending> }[] = [];
+  private readonly workers: Slot[] = [];
   private nextId = 0;
   private disposed = false;
   private crashes = 0;
@@ -33,7 +42,7 @@ export class WorkerPool implements FileParser {
     const worker = script.endsWith(".ts")
       ? new Worker(`require("tsx/cjs"); require(${JSON.stringify(script)});`, { eval: true, workerData: this.assets })
       : new Worker(script, { workerData: this.assets });
-    const slot = { worker, pending: new Map<number, Pending>() };
+    const slot: Slot = { worker, pending: new Map<number, Pending>(), keepsTrees: false, released: false };
     worker.unref();
     worker.on("message", (msg: { id: number; outcome: ParseOutcome }) => {
       const p = slot.pending.get(msg.id);
@@ -51,7 +60,7 @@ export class WorkerPool implements FileParser {
     };
     worker.on("error", (e) => fail(`parser worker crashed: ${e.message}`));
     worker.on("exit", (code) => {
-      if (!this.disposed) fail(`parser worker exited with code ${code}`);
+      if (!this.disposed && !slot.released) fail(`parser worker exited with code ${code}`);
     });
     return slot;
   }
@@ -64,12 +73,33 @@ export class WorkerPool implements FileParser {
     // A file whose tree is kept always goes to the same worker, where its tree lives.
     let slot = this.workers[job.keepTree ? hashOf(job.path) % this.workers.length : 0]!;
     if (!job.keepTree) for (const w of this.workers) if (w.pending.size < slot.pending.size) slot = w;
+    if (job.keepTree) slot.keepsTrees = true;
     const id = this.nextId++;
     return new Promise((resolve) => {
       slot.pending.set(id, { resolve });
       slot.worker.ref();
       slot.worker.postMessage({ id, job });
     });
+  }
+
+  /** Worker threads alive now. */
+  get running(): number {
+    return this.workers.length;
+  }
+
+  /**
+   * Ends the workers when a batch is done and none keeps a tree: after a cold
+   * build they hold little but the memory of the largest file they parsed (a
+   * WASM heap never shrinks) and their grammars, 100 MB or more on a big
+   * tree. The next parse spawns them again.
+   */
+  release(): void {
+    if (this.workers.some((w) => w.pending.size > 0 || w.keepsTrees)) return;
+    for (const slot of this.workers) {
+      slot.released = true;
+      void slot.worker.terminate();
+    }
+    this.workers.length = 0;
   }
 
   dispose(): void {
