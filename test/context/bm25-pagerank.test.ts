@@ -33,6 +33,32 @@ test("BM25 prefers rare terms and ranks ties by document id", () => {
   assert.deepEqual(hits[0]!.terms.sort(), [0, 1]);
 });
 
+test("a dumped index loads with its postings table and searches alike; a table that does not fit is refused", () => {
+  const index = Bm25Index.fromCounts(docs({ 0: 2, 1: 1 }, { 1: 3 }, { 1: 1, 2: 1 }, { 2: 4 }));
+  index.remove(1);
+  index.add(new Map([[0, 1]]));
+  const query = new Map([
+    [0, 1],
+    [1, 1],
+    [2, 1],
+  ]);
+  const dump = index.dump();
+  const loaded = Bm25Index.load(dump);
+  assert.deepEqual(loaded.search(query, 10), index.search(query, 10));
+  assert.deepEqual(
+    loaded
+      .search(query, 10)
+      .map((h) => h.doc)
+      .sort(),
+    [0, 2, 3, 4],
+  );
+  // Doc 1 was removed: a table listing it is corrupt, and so is one cut short.
+  const listsRemoved = Uint32Array.from(dump.postings);
+  listsRemoved[0] = 1;
+  assert.throws(() => Bm25Index.load({ ...dump, postings: listsRemoved }), /missing document/);
+  assert.throws(() => Bm25Index.load({ ...dump, postings: dump.postings.slice(2) }), /does not fit/);
+});
+
 test("personalized PageRank flows from the seeds along edges, and nowhere else", () => {
   // 0 → 1 → 2, and 3 is unconnected.
   const edges = new Map([

@@ -34,6 +34,9 @@ export interface Bm25Dump {
   dead: Uint8Array;
   lengths: Float64Array;
   dfs: Uint32Array;
+  /** The postings table of the live documents, so a restore need not rebuild it. */
+  postStart: Uint32Array;
+  postings: Uint32Array;
 }
 
 export class Bm25Index {
@@ -44,8 +47,8 @@ export class Bm25Index {
   private lengths: number[] = [];
   private dfs: number[] = [];
   /** postings[postStart[t] .. postStart[t + 1]) = [doc, tf, doc, tf, …] for the documents present at the last rebuild. */
-  private postStart = new Uint32Array(1);
-  private postings = new Uint32Array(0);
+  private postStart: Uint32Array<ArrayBufferLike> = new Uint32Array(1);
+  private postings: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
   /** Postings of documents added since the last rebuild, by term, for documents below `listed`. */
   private added = new Map<number, number[]>();
   /** Documents below this id are in the table or in `added`; the rest get there before the next search. */
@@ -173,9 +176,17 @@ export class Bm25Index {
     this.catchUp();
   }
 
-  /** The index's state as a few flat arrays (the postings are rebuilt from the documents on load). */
+  /**
+   * The index's state as a few flat arrays. The postings table is rebuilt
+   * first when documents were added or removed since the last rebuild, so the
+   * dumped table lists exactly the live documents.
+   */
   dump(): Bm25Dump {
+    if (this.listed !== this.lengths.length || this.added.size > 0 || this.deadPairs > 0) this.rebuild();
     return {
+      // The table is never written in place (a rebuild makes new arrays), so it is shared, not copied.
+      postStart: this.postStart,
+      postings: this.postings,
       terms: this.terms.slice(0, this.used),
       offsets: Float64Array.from(this.offsets),
       dead: Uint8Array.from(this.dead),
@@ -194,13 +205,17 @@ export class Bm25Index {
     index.dead = Array.from(dump.dead);
     index.lengths = Array.from(dump.lengths);
     index.dfs = Array.from(dump.dfs);
-    for (let doc = 0; doc < index.lengths.length; doc++) {
+    const docs = index.lengths.length;
+    for (let doc = 0; doc < docs; doc++) {
       if (index.dead[doc]) continue;
       index.live++;
       index.totalLength += index.lengths[doc]!;
       index.livePairs += (index.offsets[doc + 1]! - index.offsets[doc]!) / 2;
     }
-    index.rebuild();
+    checkPostings(dump, docs);
+    index.postStart = dump.postStart;
+    index.postings = dump.postings;
+    index.listed = docs;
     return index;
   }
 
@@ -258,4 +273,15 @@ export class Bm25Index {
     hits.sort((x, y) => y.score - x.score || tie(x.doc, y.doc));
     return hits.slice(0, limit);
   }
+}
+
+/** A persisted table that does not fit its documents is corrupt: the restore fails and the index is rebuilt. */
+function checkPostings(dump: Bm25Dump, docs: number): void {
+  const { postStart, postings } = dump;
+  if (postStart.length !== dump.dfs.length + 1 || postStart[postStart.length - 1] !== postings.length)
+    throw new Error("the postings table does not fit its terms");
+  for (let t = 0; t + 1 < postStart.length; t++)
+    if (postStart[t]! > postStart[t + 1]!) throw new Error("the postings table is out of order");
+  for (let k = 0; k < postings.length; k += 2)
+    if (postings[k]! >= docs || dump.dead[postings[k]!]) throw new Error("a posting names a missing document");
 }

@@ -56,7 +56,9 @@ function validate(data: unknown): string | undefined {
       !s ||
       !(s.terms instanceof Uint32Array) ||
       !(s.offsets instanceof Float64Array) ||
-      !(s.dfs instanceof Uint32Array)
+      !(s.dfs instanceof Uint32Array) ||
+      !(s.postStart instanceof Uint32Array) ||
+      !(s.postings instanceof Uint32Array)
     )
       return "a search index is missing";
   if (!d.units || !(d.units.start instanceof Uint32Array)) return "the units are missing";

@@ -39,7 +39,7 @@ export interface SyncStats {
  * Bump when what the index derives from a file changes (units, tokenizing,
  * documents, edges): a persisted index of another version is rebuilt.
  */
-export const RETRIEVAL_SCHEMA_VERSION = 3;
+export const RETRIEVAL_SCHEMA_VERSION = 4;
 
 /**
  * The whole derived state as flat data for `v8.serialize` (see `packing.ts`);
