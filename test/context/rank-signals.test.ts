@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { rankUnits } from "../../src/core/context/rank";
+import { proseOf, rankUnits } from "../../src/core/context/rank";
 import { engineFor } from "../helpers/context";
 
 test("an error message from the report finds the code that raises it, verbatim", async () => {
@@ -82,4 +82,52 @@ class Point:
   } finally {
     ctx.cleanup();
   }
+});
+
+test("a question that describes a definition in its name's words, inflected, ranks it first", async () => {
+  // The question never writes the name; its words are inflected differently ("requirements", "specifiers").
+  const ctx = await engineFor(`
+//- cpp/ast.py
+class DeclaratorPtr:
+    def require_space_after_decl_specifiers(self):
+        return self.next.require_space_after_decl_specifiers()
+
+    def describe_signature(self, signode, mode, env):
+        signode += self.next.describe_signature(signode, mode, env)
+
+class TypeWithInit:
+    def get_id(self, version):
+        return self.type.get_id(version)
+
+    def space_padding(self):
+        """Padding after the type when printing a declaration."""
+        return " "
+`);
+  try {
+    const ranked = rankUnits(
+      ctx.retrieval,
+      "What determines the spacing requirement after declaration specifier sequences in declarator wrappers?",
+    );
+    const top = ranked[0]!;
+    assert.equal(ctx.retrieval.units[top.unit]!.name, "DeclaratorPtr.require_space_after_decl_specifiers");
+    const reason = top.reasons.find((r) => r.kind === "name");
+    assert.ok(reason, `no name reason: ${JSON.stringify(top.reasons)}`);
+    assert.deepEqual(reason.terms, ["requir", "space", "after", "specifi"]);
+  } finally {
+    ctx.cleanup();
+  }
+});
+
+test("the name signal reads the question's prose, not its pasted code or traceback", () => {
+  const question = [
+    "Printing fails for nested matrices",
+    "```py",
+    ">>> print_nested_matrix(m)",
+    "```",
+    "Traceback (most recent call last):",
+    '  File "printer.py", line 3, in print_nested_matrix',
+    "    indented code line",
+    "The output is wrong.",
+  ].join("\n");
+  assert.equal(proseOf(question), "Printing fails for nested matrices\n\n\nThe output is wrong.");
 });

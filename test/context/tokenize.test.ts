@@ -22,6 +22,12 @@ test("tokens keep the whole identifier and the dotted path beside the words", ()
   assert.deepEqual(tokenize("the parseHTTPResponse of this"), ["parse", "http", "response", "parsehttpresponse"]);
 });
 
+test("stemmed, the words of prose and of identifiers meet; whole identifiers and words with digits stay exact", () => {
+  assert.deepEqual(tokenize("How are the hooks dispatched?", true), ["hook", "dispatch"]);
+  assert.deepEqual(tokenize("_dispatch_hooks(utf8)", true), ["dispatch", "hook", "_dispatch_hooks", "utf8"]);
+  assert.deepEqual(tokenize("_dispatch_hooks(utf8)"), ["dispatch", "hooks", "_dispatch_hooks", "utf8"]);
+});
+
 test("stopwords and bare numbers are dropped; repeats are kept for term frequency", () => {
   assert.deepEqual(tokenize("return the value and the value 42"), ["value", "value"]);
 });

@@ -122,6 +122,8 @@ export function describeReason(r: Reason): string {
       return `lexical match ${r.score} (${r.terms.join(", ")})`;
     case "identifier":
       return `names \`${r.name}\``;
+    case "name":
+      return `described by its name's words (${r.terms.join(", ")})`;
     case "path":
       return `mentions ${r.mention}`;
     case "line":

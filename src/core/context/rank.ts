@@ -2,6 +2,7 @@ import type { WorkspacePath } from "../index/types";
 import { personalizedPageRank } from "./pagerank";
 import { parseQuestion } from "./question";
 import type { RetrievalIndex } from "./retrieval-index";
+import { tokenize } from "./tokenize";
 import { simpleName } from "./units";
 import type { EditorFocus, HistoryLookup, Reason } from "./types";
 
@@ -18,6 +19,8 @@ export const RankWeights = {
   class: 0.6,
   /** The question names the unit's symbol; scaled down when many units share the name. */
   identifier: 1.2,
+  /** The question uses most of the words of the unit's name (see `addNameSignal`). */
+  name: 0.5,
   /** The question calls a class (`Intersection({1}, {x})`), so runs its constructor. */
   instantiation: 0.6,
   /** The question names the unit's file. */
@@ -186,6 +189,7 @@ export function rankUnits(
     const hits = index.unitsContaining(phrase, MAX_PHRASE_UNITS + 1);
     share(hits, MAX_PHRASE_UNITS, RankWeights.phrase, { kind: "phrase", text: phrase });
   }
+  addNameSignal(index, question, add);
   if (editor) addEditorSignals(index, editor, add);
   const historyFiles = history ? addHistorySignal(index, history, question, add) : new Map<WorkspacePath, number>();
 
@@ -235,6 +239,70 @@ export function rankUnits(
   // Prose that even so scores under half the best unit is not worth its room on a question about code.
   const floor = (ranked[0]?.score ?? 0) * PROSE_MIN_SHARE;
   return ranked.filter((r) => r.score >= floor || !proseDamped(r.unit));
+}
+
+/** A name needs this share of its words' weight (IDF) in the question to count as described by it. */
+const NAME_MIN_COVERAGE = 0.5;
+/** Names described by the question, at most this many (the best covered). */
+const NAME_UNITS = 200;
+
+/**
+ * The question without its code: fenced blocks, doctest and traceback lines,
+ * indented lines. A name is described in words; code pasted into a report
+ * uses many names' words at once, and its names reach the identifier signal.
+ */
+export function proseOf(question: string): string {
+  return question
+    .replace(/```[\s\S]*?(```|$)/g, "\n")
+    .split("\n")
+    .filter((line) => !/^(\s{4}|\t|\s*(>>>|\.\.\.|E |File "|Traceback \())/.test(line))
+    .join("\n");
+}
+
+/**
+ * Conceptual questions describe a definition in the words of its name without
+ * writing the name: "the boolean method that determines spacing requirements
+ * after declarator specifiers" for `require_space_after_declSpecs`. A
+ * definition whose name's words (stemmed) the question mostly uses is credited
+ * by the share of their IDF weight it uses, squared so near-complete
+ * descriptions count most, and shared among definitions of the same name. One
+ * word is not a description: names of one word are left to the identifier
+ * signal and BM25.
+ */
+function addNameSignal(
+  index: RetrievalIndex,
+  question: string,
+  add: (unit: number, amount: number, reason: Reason) => void,
+): void {
+  const asked = new Set(tokenize(proseOf(question), true));
+  const found: { unit: number; score: number; name: string; terms: string[] }[] = [];
+  const sameName = new Map<string, number>();
+  for (const u of index.unitOrder()) {
+    const unit = index.units[u]!;
+    if (unit.kind === "block") continue;
+    const words = index.nameWords(u);
+    if (words.ids.length < 2) continue;
+    let total = 0;
+    let matched = 0;
+    let terms: string[] | undefined;
+    for (let i = 0; i < words.ids.length; i++) {
+      const id = words.ids[i]!;
+      const idf = id < 0 ? 0 : index.unitSearch.idf(id);
+      total += idf;
+      const stem = words.stems[i]!;
+      if (asked.has(stem) && !terms?.includes(stem)) {
+        matched += idf;
+        (terms ??= []).push(stem);
+      }
+    }
+    if (!terms || terms.length < 2 || total <= 0 || matched / total < NAME_MIN_COVERAGE) continue;
+    const name = simpleName(unit.name);
+    found.push({ unit: u, score: (matched / total) ** 2, name, terms });
+    sameName.set(name, (sameName.get(name) ?? 0) + 1);
+  }
+  found.sort((a, b) => b.score - a.score || index.compareUnits(a.unit, b.unit));
+  for (const f of found.slice(0, NAME_UNITS))
+    add(f.unit, (RankWeights.name * f.score) / Math.sqrt(sameName.get(f.name)!), { kind: "name", terms: f.terms });
 }
 
 /** What a definition or file touched by `commits` commits in all keeps of a commit's credit. */

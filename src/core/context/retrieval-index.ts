@@ -2,7 +2,7 @@ import type { IndexedFile, WorkspacePath } from "../index/types";
 import { Bm25Index, type Bm25Dump, type Bm25Hit } from "./bm25";
 import { normalizedEdges, personalizedPageRank, type Graph } from "./pagerank";
 import type { Unit } from "./types";
-import { unitsOf } from "./units";
+import { simpleName, unitsOf } from "./units";
 import {
   type PackedLists,
   type PackedUnits,
@@ -14,7 +14,7 @@ import {
   unpackUnits,
 } from "./packing";
 import { FileLines } from "./file-lines";
-import { Vocabulary } from "./vocabulary";
+import { Vocabulary, type NameWords } from "./vocabulary";
 
 /** What the retrieval index needs of a workspace index: its files, and their text. */
 export interface IndexSnapshot {
@@ -130,6 +130,7 @@ export class RetrievalIndex {
   private order: Uint32Array | undefined;
   private centralCache: { unit: number; score: number }[] | undefined;
   private readonly lowered = new Map<WorkspacePath, string>();
+  private readonly nameWordsByUnit: (NameWords | undefined)[] = [];
 
   private constructor(dump?: RetrievalDump) {
     this.units = dump ? unpackUnits(dump.units) : [];
@@ -348,6 +349,18 @@ export class RetrievalIndex {
     }
     edgeOffsets[n] = k;
     return { edgeOffsets, edgeTargets, edgeWeights };
+  }
+
+  /**
+   * The words of a unit's simple name (see `Vocabulary.wordsOf`), kept by unit
+   * because every question reads every name: a unit that survives an edit
+   * keeps its name, a new one gets a new id, and a unit's name is in its own
+   * document, so its words always have ids.
+   */
+  nameWords(unit: number): NameWords {
+    let words = this.nameWordsByUnit[unit];
+    if (!words) this.nameWordsByUnit[unit] = words = this.vocabulary.wordsOf(simpleName(this.units[unit]!.name));
+    return words;
   }
 
   /** Live units in (path, line) order. */

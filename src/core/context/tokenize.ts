@@ -4,6 +4,9 @@
  * and "parse the HTTP response" meet; dotted paths keep their parts too.
  */
 
+import { LRUCache } from "lru-cache";
+import porter2 from "wink-porter2-stemmer";
+
 const STOPWORDS = new Set(
   (
     "a an and are as at be been but by can could did do does for from had has have how i if in into is it its " +
@@ -25,25 +28,49 @@ export function splitIdentifier(id: string): string[] {
     .map((w) => w.toLowerCase());
 }
 
-/** All retrieval terms of a text, in order, with repeats (term frequency matters to BM25). */
-export function tokenize(text: string): string[] {
+/**
+ * All retrieval terms of a text, in order, with repeats (term frequency
+ * matters to BM25). With `stem`, the words an identifier splits into are
+ * stemmed (Porter2), so "hooks", `hook` and `_hooks` meet, and "dispatched"
+ * finds `dispatch_request`; whole identifiers stay exact.
+ */
+export function tokenize(text: string, stem = false): string[] {
   const out: string[] = [];
   for (const match of text.matchAll(IDENTIFIER)) {
     const whole = match[0];
     const parts = whole.split(".");
-    for (const part of parts) addIdentifier(part, out);
+    for (const part of parts) addIdentifier(part, out, stem);
     if (parts.length > 1) out.push(whole.toLowerCase());
   }
   return out;
 }
 
-function addIdentifier(id: string, out: string[]): void {
+function addIdentifier(id: string, out: string[], stem: boolean): void {
   const words = splitIdentifier(id);
   const lower = id.toLowerCase();
-  for (const w of words) if (w.length > 1 && !STOPWORDS.has(w) && !/^\d+$/.test(w)) out.push(w);
+  for (const w of words) if (isRetrievalWord(w)) out.push(stem ? stemWord(w) : w);
   if (words.length > 1 || (words.length === 1 && words[0] !== lower)) {
     if (!STOPWORDS.has(lower)) out.push(lower);
   }
+}
+
+/** The retrieval words of one identifier, without the whole identifier: `require_space_after` → requir, space, after. */
+export function identifierWords(id: string, stem = false): string[] {
+  const out: string[] = [];
+  for (const w of splitIdentifier(id)) if (isRetrievalWord(w)) out.push(stem ? stemWord(w) : w);
+  return out;
+}
+
+const isRetrievalWord = (w: string) => w.length > 1 && !STOPWORDS.has(w) && !/^\d+$/.test(w);
+
+/** Stems by word: a question's words and every definition's name words are stemmed again and again. */
+const stems = new LRUCache<string, string>({ max: 100_000 });
+
+/** The Porter2 stem of a lower-case word; words with digits are left alone (`utf8`, `py3`). */
+function stemWord(w: string): string {
+  let s = stems.get(w);
+  if (s === undefined) stems.set(w, (s = /\d/.test(w) ? w : porter2(w)));
+  return s;
 }
 
 export function isStopword(word: string): boolean {

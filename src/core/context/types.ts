@@ -7,6 +7,7 @@ export type Range = [number, number];
 export type Reason =
   | { kind: "bm25"; score: number; terms: string[] }
   | { kind: "identifier"; name: string }
+  | { kind: "name"; terms: string[] }
   | { kind: "path"; mention: string }
   | { kind: "line"; mention: string }
   | { kind: "phrase"; text: string }

@@ -1,4 +1,10 @@
-import { tokenize } from "./tokenize";
+import { identifierWords, tokenize } from "./tokenize";
+
+/** The words of a name, by position: term id (-1: not indexed) and stem. */
+export interface NameWords {
+  ids: number[];
+  stems: string[];
+}
 
 /**
  * Term ids for retrieval. Tokenizing is the expensive part of indexing, and
@@ -58,6 +64,14 @@ export class Vocabulary {
       this.wordCache.set(word, ids);
     }
     return ids;
+  }
+
+  /** The words a definition's name splits into (not the whole name): their term ids here and their stems. */
+  wordsOf(name: string): NameWords {
+    return {
+      ids: identifierWords(name).map((w) => this.ids.get(w) ?? -1),
+      stems: identifierWords(name, true),
+    };
   }
 
   /** Query terms that exist in the vocabulary, with their frequencies. */
