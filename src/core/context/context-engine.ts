@@ -82,14 +82,16 @@ export class ContextEngine {
 
   /**
    * Everything the first question would otherwise pay for: the retrieval index
-   * (built, restored or synced) and the default token counter (tiktoken takes
-   * a fraction of a second to load). Hosts call it when the index is ready.
+   * (built, restored or synced), its units' name words for the name signal,
+   * and the default token counter (tiktoken takes a fraction of a second to
+   * load). Hosts call it when the index is ready.
    * Says what it did, or undefined when nothing was left to do.
    */
   warmUp(): WarmUp | undefined {
     const t = performance.now();
     const fresh = !this.counters.has(DEFAULT_ENCODING);
     this.prepare();
+    this.retrieval!.index.warmNames();
     this.counter();
     if (this.lastPrepare === "current" && !fresh) return undefined;
     const how = this.lastPrepare;

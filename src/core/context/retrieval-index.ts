@@ -363,6 +363,11 @@ export class RetrievalIndex {
     return words;
   }
 
+  /** Splits and stems every unit's name now (a host's warm-up), rather than in the first question. */
+  warmNames(): void {
+    for (const u of this.unitOrder()) this.nameWords(u);
+  }
+
   /** Live units in (path, line) order. */
   unitOrder(): Uint32Array {
     if (!this.order) {

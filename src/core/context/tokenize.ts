@@ -54,11 +54,10 @@ function addIdentifier(id: string, out: string[], stem: boolean): void {
   }
 }
 
-/** The retrieval words of one identifier, without the whole identifier: `require_space_after` → requir, space, after. */
-export function identifierWords(id: string, stem = false): string[] {
-  const out: string[] = [];
-  for (const w of splitIdentifier(id)) if (isRetrievalWord(w)) out.push(stem ? stemWord(w) : w);
-  return out;
+/** An identifier's retrieval words and their stems, from one split. */
+export function nameWords(id: string): { words: string[]; stems: string[] } {
+  const words = splitIdentifier(id).filter(isRetrievalWord);
+  return { words, stems: words.map(stemWord) };
 }
 
 const isRetrievalWord = (w: string) => w.length > 1 && !STOPWORDS.has(w) && !/^\d+$/.test(w);
