@@ -250,16 +250,20 @@ async function run(dataFile: string): Promise<void> {
       process.stderr.write(`${instance.instance_id}: no history (${history.reason})\n`);
     const symbolsOf = (f: string) =>
       index.get(f)?.symbols.map((s) => ({ name: s.qualifiedName, kind: s.kind, start: s.start, end: s.end }));
+    const missesBudget = budgets[Math.floor(budgets.length / 2)]!;
+    let shownAtMissesBudget: Map<string, Set<number>> | undefined;
     for (const budget of budgets) {
       const t = performance.now();
       const pack = engine.build(instance.problem_statement, { budget });
       const ms = performance.now() - t;
       if (pack.tokens > budget) throw new Error(`${instance.instance_id}: ${pack.tokens} tokens > budget ${budget}`);
+      const shown = linesInContext(pack.text, fileLines);
+      if (budget === missesBudget) shownAtMissesBudget = shown;
       rows.push({
         repo: instance.repo,
         system: "threadline",
         budget,
-        scores: score(instance, linesInContext(pack.text, fileLines), symbolsOf),
+        scores: score(instance, shown, symbolsOf),
         tokens: pack.tokens,
         ms,
       });
@@ -290,11 +294,8 @@ async function run(dataFile: string): Promise<void> {
         ms: b.ms,
       });
     }
-    if (withMisses) {
-      const mid = budgets[Math.floor(budgets.length / 2)]!;
-      const shown = linesInContext(engine.build(instance.problem_statement, { budget: mid }).text, fileLines);
-      misses.push(...missedFunctions(instance, retrieval, shown, symbolsOf));
-    }
+    // The middle budget's package without history, already built above.
+    if (withMisses) misses.push(...missedFunctions(instance, retrieval, shownAtMissesBudget!, symbolsOf));
     for (const system of SYSTEMS.slice(0, -1)) {
       const last = rows.filter((r) => r.system === system && r.repo === instance.repo).slice(-budgets.length);
       process.stderr.write(
