@@ -51,15 +51,24 @@ export function personalizedPageRank(
   iterations = 20,
 ): Float64Array {
   const n = graph.nodes;
-  const personal = new Float64Array(n);
   let total = 0;
   for (const v of seeds.values()) total += v;
   if (total <= 0) return new Float64Array(n);
-  for (const [node, v] of seeds) personal[node] = v / total;
+  const seedNodes = new Uint32Array(seeds.size);
+  const seedShare = new Float64Array(seeds.size);
+  let s = 0;
+  for (const [node, v] of seeds) {
+    seedNodes[s] = node;
+    seedShare[s++] = v / total;
+  }
   const { order, targets, weights } = graph;
-  let rank = Float64Array.from(personal);
+  // Two buffers, swapped each round: a question walks tens of thousands of nodes
+  // 20 times, and a fresh array per round was garbage the next question paid for.
+  let rank = new Float64Array(n);
+  for (let i = 0; i < s; i++) rank[seedNodes[i]!] = seedShare[i]!;
+  let next = new Float64Array(n);
   for (let it = 0; it < iterations; it++) {
-    const next = new Float64Array(n);
+    next.fill(0);
     let dangling = 0;
     for (let i = 0; i < order.length; i++) {
       const u = order[i]!;
@@ -71,11 +80,13 @@ export function personalizedPageRank(
         continue;
       }
       const w = weights[u]!;
-      for (let k = 0; k < to.length; k++) next[to[k]!]! += damping * r * w[k]!;
+      const dr = damping * r;
+      for (let k = 0; k < to.length; k++) next[to[k]!]! += dr * w[k]!;
     }
+    // Only seeds have a share of the jump; adding zero elsewhere would change nothing.
     const jump = 1 - damping + damping * dangling;
-    for (let u = 0; u < n; u++) next[u]! += jump * personal[u]!;
-    rank = next;
+    for (let i = 0; i < s; i++) next[seedNodes[i]!]! += jump * seedShare[i]!;
+    [rank, next] = [next, rank];
   }
   return rank;
 }
