@@ -36,6 +36,7 @@ import {
   type Scores,
   type SymbolRange,
 } from "./swebench";
+import { percentile } from "./stats";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -208,10 +209,6 @@ function buildBaseline(lines: Map<string, string[]>): BaselineIndex {
 }
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor(s.length * p))]! : 0;
-};
 
 async function run(dataFile: string): Promise<void> {
   let instances = loadInstances(dataFile);
@@ -317,11 +314,11 @@ async function run(dataFile: string): Promise<void> {
     `\n${name}: ${rows.filter((r) => r.system === "threadline").length / budgets.length} instances measured${skipped.size ? `; skipped (no mirror): ${[...skipped].join(", ")}` : ""}`,
   );
   console.log(
-    `retrieval index build per tree: p50 ${pct(prepareMs, 0.5).toFixed(0)} ms, p95 ${pct(prepareMs, 0.95).toFixed(0)} ms`,
+    `retrieval index build per tree: p50 ${percentile(prepareMs, 0.5).toFixed(0)} ms, p95 ${percentile(prepareMs, 0.95).toFixed(0)} ms`,
   );
   if (historyMs.length > 0)
     console.log(
-      `history view per instance (list, read what is new, build): p50 ${pct(historyMs, 0.5).toFixed(0)} ms, p95 ${pct(historyMs, 0.95).toFixed(0)} ms; ` +
+      `history view per instance (list, read what is new, build): p50 ${percentile(historyMs, 0.5).toFixed(0)} ms, p95 ${percentile(historyMs, 0.95).toFixed(0)} ms; ` +
         `leak check passed on ${leakChecks.length} instances (${Math.round(mean(leakChecks))} later commits excluded on average)`,
     );
   table(rows, budgets, (r) => String(r.budget), "budget");
@@ -369,13 +366,13 @@ function table(rows: Row[], groups: readonly (string | number)[], groupOf: (r: R
           mean(rs.map((r) => r.tokens))
             .toFixed(0)
             .padStart(12),
-          pct(
+          percentile(
             rs.map((r) => r.ms),
             0.5,
           )
             .toFixed(0)
             .padStart(7),
-          pct(
+          percentile(
             rs.map((r) => r.ms),
             0.95,
           )

@@ -19,6 +19,7 @@ import { ContextEngine } from "../src/core/context/context-engine";
 import { createNodeIndex } from "../src/core/index/node/create";
 import { subjectOf } from "../src/core/history/history-index";
 import { openHistory, type HistoryResult } from "../src/core/history/open-history";
+import { percentile } from "./stats";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -32,8 +33,6 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-history-bench-"))
 
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 const peakMb = () => (process.resourceUsage().maxRSS / 1024).toFixed(0);
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 const ok = (r: HistoryResult) => {
   if (!r.ok) throw new Error(r.reason);
   return r;
@@ -91,9 +90,9 @@ async function bench(name: string): Promise<void> {
   }
   const added = withHistory.map((w, i) => w - plain[i]!);
   console.log(
-    `${name}: ${asked.length} questions at 8k, warm: without history p50 ${pct(plain, 0.5).toFixed(0)} / p95 ` +
-      `${pct(plain, 0.95).toFixed(0)} ms; with history p50 ${pct(withHistory, 0.5).toFixed(0)} / p95 ` +
-      `${pct(withHistory, 0.95).toFixed(0)} ms; added p50 ${pct(added, 0.5).toFixed(0)} / p95 ${pct(added, 0.95).toFixed(0)} ms; ` +
+    `${name}: ${asked.length} questions at 8k, warm: without history p50 ${percentile(plain, 0.5).toFixed(0)} / p95 ` +
+      `${percentile(plain, 0.95).toFixed(0)} ms; with history p50 ${percentile(withHistory, 0.5).toFixed(0)} / p95 ` +
+      `${percentile(withHistory, 0.95).toFixed(0)} ms; added p50 ${percentile(added, 0.5).toFixed(0)} / p95 ${percentile(added, 0.95).toFixed(0)} ms; ` +
       `peak RSS ${peakMb()} MB`,
   );
   engine.dispose();
