@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
-import { serialize as v8serialize } from "node:v8";
+import { deserialize as v8deserialize, serialize as v8serialize } from "node:v8";
 import fc from "fast-check";
 import { ContextEngine } from "../../src/core/context/context-engine";
+import type { RetrievalDump } from "../../src/core/context/retrieval-index";
 import type { ContextPackage } from "../../src/core/context/types";
 import { SHOP } from "../helpers/context";
 import { writeFixture } from "../helpers/fixture";
@@ -331,6 +332,48 @@ test("a corrupt or foreign persisted retrieval index is rebuilt, never trusted, 
         assert.deepEqual(comparable(pack), (await packagesOfFreshBuild(fx.root, 2000))[0]);
         await engine.save();
         assert.notDeepEqual(fs.readFileSync(cacheFile), bytes, "the rebuilt index replaced the bad file");
+      } finally {
+        engine.dispose();
+        index.dispose();
+      }
+    }
+  } finally {
+    fx.cleanup();
+  }
+});
+
+test("a persisted index keeps every unit's name words and their stems; one whose name words lost their stems is rebuilt", async () => {
+  const fx = writeFixture(BASE);
+  const cacheFile = path.join(fx.root, ".cache", "retrieval.bin");
+  try {
+    const first = indexFor(fx.root);
+    await first.build();
+    const saver = new ContextEngine(first, { cacheFile });
+    saver.prepare();
+    await saver.save();
+    saver.dispose();
+    first.dispose();
+    const dump = v8deserialize(fs.readFileSync(cacheFile)) as RetrievalDump;
+    // `compute_refund` splits into compute and refund: both kept as terms, both stemmed.
+    assert.ok(dump.nameTerms.length > 0);
+    const stems = dump.stems.split("\0");
+    assert.ok(stems.includes("comput") && stems.includes("refund"), stems.join(" "));
+
+    for (const [tampered, reason] of [
+      [{ ...dump, stemTerms: new Uint32Array(0), stems: "" }, /has no stem/],
+      [{ ...dump, nameTerms: undefined }, /name words are missing/],
+    ] as const) {
+      fs.writeFileSync(cacheFile, v8serialize(tampered));
+      const index = indexFor(fx.root);
+      await index.build();
+      const lines: string[] = [];
+      const engine = new ContextEngine(index, { cacheFile, log: (l) => lines.push(l) });
+      try {
+        const pack = engine.build(QUESTIONS[0]!, { budget: 2000 });
+        assert.equal(engine.counts.restores, 0);
+        assert.equal(engine.counts.builds, 1);
+        assert.match(lines.join("\n"), reason);
+        assert.deepEqual(comparable(pack), (await packagesOfFreshBuild(fx.root, 2000))[0]);
       } finally {
         engine.dispose();
         index.dispose();

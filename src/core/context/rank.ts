@@ -280,16 +280,15 @@ function addNameSignal(
   for (const u of index.unitOrder()) {
     const unit = index.units[u]!;
     if (unit.kind === "block") continue;
-    const words = index.nameWords(u);
-    if (words.ids.length < 2) continue;
+    const words = index.nameTerms(u);
+    if (words.length < 2) continue;
     let total = 0;
     let matched = 0;
     let terms: string[] | undefined;
-    for (let i = 0; i < words.ids.length; i++) {
-      const id = words.ids[i]!;
-      const idf = id < 0 ? 0 : index.unitSearch.idf(id);
+    for (const id of words) {
+      const idf = index.unitSearch.idf(id);
       total += idf;
-      const stem = words.stems[i]!;
+      const stem = index.stemOf(id);
       if (asked.has(stem) && !terms?.includes(stem)) {
         matched += idf;
         (terms ??= []).push(stem);

@@ -69,6 +69,16 @@ function validate(data: unknown): string | undefined {
   for (const id of d.unitsByFile.items)
     if (id >= units || id >= (d.unitDoc?.length ?? 0)) return `unit ${id} is missing`;
   if (!(d.edgeOffsets instanceof Float64Array) || d.edgeOffsets.length !== units + 1) return "the graph is missing";
+  if (
+    !(d.nameOffsets instanceof Float64Array) ||
+    d.nameOffsets.length !== units + 1 ||
+    !(d.nameTerms instanceof Uint32Array) ||
+    d.nameOffsets[units] !== d.nameTerms.length ||
+    !(d.stemTerms instanceof Uint32Array) ||
+    typeof d.stems !== "string" ||
+    unpackStrings(d.stems).length !== d.stemTerms.length
+  )
+    return "the name words are missing";
   return undefined;
 }
 

@@ -14,7 +14,8 @@ import {
   unpackUnits,
 } from "./packing";
 import { FileLines } from "./file-lines";
-import { Vocabulary, type NameWords } from "./vocabulary";
+import { nameWords } from "./tokenize";
+import { Vocabulary } from "./vocabulary";
 
 /** What the retrieval index needs of a workspace index: its files, and their text. */
 export interface IndexSnapshot {
@@ -39,7 +40,7 @@ export interface SyncStats {
  * Bump when what the index derives from a file changes (units, tokenizing,
  * documents, edges): a persisted index of another version is rebuilt.
  */
-export const RETRIEVAL_SCHEMA_VERSION = 4;
+export const RETRIEVAL_SCHEMA_VERSION = 5;
 
 /**
  * The whole derived state as flat data for `v8.serialize` (see `packing.ts`);
@@ -76,6 +77,12 @@ export interface RetrievalDump {
   costUnits: Uint32Array;
   costKey: Uint32Array;
   costValues: Uint32Array;
+  /** Each live unit's name words as term ids: unit u's are at [nameOffsets[u], nameOffsets[u + 1]). */
+  nameOffsets: Float64Array;
+  nameTerms: Uint32Array;
+  /** The stem of every term that is a word of a name: `stems` (packed) aligned with `stemTerms`. */
+  stemTerms: Uint32Array;
+  stems: string;
 }
 
 /** Per file: its documents in the three searches and the definitions it contributed. */
@@ -130,7 +137,10 @@ export class RetrievalIndex {
   private order: Uint32Array | undefined;
   private centralCache: { unit: number; score: number }[] | undefined;
   private readonly lowered = new Map<WorkspacePath, string>();
-  private readonly nameWordsByUnit: (NameWords | undefined)[] = [];
+  /** Each unit's name words as term ids (`nameTerms`); a restored index has every live unit's. */
+  private readonly nameTermsByUnit: (Uint32Array | undefined)[] = [];
+  /** The Porter2 stem of each term that is a word of some unit's name, by term id. */
+  private readonly stemByTerm: string[] = [];
 
   private constructor(dump?: RetrievalDump) {
     this.units = dump ? unpackUnits(dump.units) : [];
@@ -163,6 +173,12 @@ export class RetrievalIndex {
       this.outTargets[u] = edgeTargets.subarray(at[u]!, at[u + 1]!);
       this.outWeights[u] = edgeWeights.subarray(at[u]!, at[u + 1]!);
     }
+    const { nameOffsets, nameTerms } = dump;
+    for (const ids of this.unitsByFile.values())
+      for (const u of ids) this.nameTermsByUnit[u] = nameTerms.subarray(nameOffsets[u]!, nameOffsets[u + 1]!);
+    const stems = unpackStrings(dump.stems);
+    dump.stemTerms.forEach((t, i) => (this.stemByTerm[t] = stems[i]!));
+    for (const t of nameTerms) if (this.stemByTerm[t] === undefined) throw new Error(`name word ${t} has no stem`);
     const keys = unpackStrings(dump.costKeys);
     dump.costUnits.forEach((u, i) => {
       let m = this.tokenCosts.get(u);
@@ -220,6 +236,8 @@ export class RetrievalIndex {
   }
 
   dump(): RetrievalDump {
+    // Every live unit's name words go with the dump, so a restore never splits and stems them.
+    this.warmNames();
     const paths = [...this.files.keys()];
     const costKeys = new Map<string, number>();
     const costs: [number, number, number][] = [];
@@ -255,6 +273,7 @@ export class RetrievalIndex {
       costUnits: Uint32Array.from(costs, (c) => c[0]),
       costKey: Uint32Array.from(costs, (c) => c[1]),
       costValues: Uint32Array.from(costs, (c) => c[2]),
+      ...this.packedNames(),
     };
   }
 
@@ -331,6 +350,29 @@ export class RetrievalIndex {
     return stats;
   }
 
+  private packedNames(): Pick<RetrievalDump, "nameOffsets" | "nameTerms" | "stemTerms" | "stems"> {
+    const n = this.units.length;
+    const nameOffsets = new Float64Array(n + 1);
+    let size = 0;
+    for (let u = 0; u < n; u++) {
+      nameOffsets[u] = size;
+      size += this.nameTermsByUnit[u]?.length ?? 0;
+    }
+    nameOffsets[n] = size;
+    const nameTerms = new Uint32Array(size);
+    for (let u = 0; u < n; u++) {
+      const t = this.nameTermsByUnit[u];
+      if (t) nameTerms.set(t, nameOffsets[u]!);
+    }
+    const stemTerms: number[] = [];
+    const stems: string[] = [];
+    this.stemByTerm.forEach((stem, t) => {
+      stemTerms.push(t);
+      stems.push(stem);
+    });
+    return { nameOffsets, nameTerms, stemTerms: Uint32Array.from(stemTerms), stems: packStrings(stems) };
+  }
+
   private packedEdges(): Pick<RetrievalDump, "edgeOffsets" | "edgeTargets" | "edgeWeights"> {
     const n = this.units.length;
     let size = 0;
@@ -352,20 +394,35 @@ export class RetrievalIndex {
   }
 
   /**
-   * The words of a unit's simple name (see `Vocabulary.wordsOf`), kept by unit
-   * because every question reads every name: a unit that survives an edit
-   * keeps its name, a new one gets a new id, and a unit's name is in its own
-   * document, so its words always have ids.
+   * The words of a unit's simple name, as term ids (see `nameWords`), kept by
+   * unit because every question reads every name: a unit that survives an
+   * edit keeps its id and its name. A unit's name is in its own document, so
+   * its words always have ids. Their stems are `stemOf`.
    */
-  nameWords(unit: number): NameWords {
-    let words = this.nameWordsByUnit[unit];
-    if (!words) this.nameWordsByUnit[unit] = words = this.vocabulary.wordsOf(simpleName(this.units[unit]!.name));
-    return words;
+  nameTerms(unit: number): Uint32Array {
+    let terms = this.nameTermsByUnit[unit];
+    if (!terms) {
+      const { words, stems } = nameWords(simpleName(this.units[unit]!.name));
+      const ids: number[] = [];
+      words.forEach((w, i) => {
+        const id = this.vocabulary.lookup(w);
+        if (id === undefined) return;
+        ids.push(id);
+        this.stemByTerm[id] ??= stems[i]!;
+      });
+      this.nameTermsByUnit[unit] = terms = Uint32Array.from(ids);
+    }
+    return terms;
+  }
+
+  /** The Porter2 stem of a term that `nameTerms` returned. */
+  stemOf(term: number): string {
+    return this.stemByTerm[term]!;
   }
 
   /** Splits and stems every unit's name now (a host's warm-up), rather than in the first question. */
   warmNames(): void {
-    for (const u of this.unitOrder()) this.nameWords(u);
+    for (const u of this.unitOrder()) this.nameTerms(u);
   }
 
   /** Live units in (path, line) order. */

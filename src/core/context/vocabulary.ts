@@ -1,10 +1,4 @@
-import { nameWords, tokenize } from "./tokenize";
-
-/** The words of a name, by position: term id (-1: not indexed) and stem. */
-export interface NameWords {
-  ids: number[];
-  stems: string[];
-}
+import { tokenize } from "./tokenize";
 
 /**
  * Term ids for retrieval. Tokenizing is the expensive part of indexing, and
@@ -14,8 +8,6 @@ export class Vocabulary {
   private readonly ids = new Map<string, number>();
   readonly terms: string[] = [];
   private readonly wordCache = new Map<string, number[]>();
-  /** By name: many definitions share a name (`__init__`, `_print_Mul` in every printer). */
-  private readonly names = new Map<string, NameWords>();
 
   /** A vocabulary whose ids are the positions of `terms` (a persisted one). */
   static fromTerms(terms: readonly string[]): Vocabulary {
@@ -66,18 +58,6 @@ export class Vocabulary {
       this.wordCache.set(word, ids);
     }
     return ids;
-  }
-
-  /** The words a definition's name splits into (not the whole name): their term ids here and their stems. */
-  wordsOf(name: string): NameWords {
-    let words = this.names.get(name);
-    if (!words) {
-      const split = nameWords(name);
-      words = { ids: split.words.map((w) => this.ids.get(w) ?? -1), stems: split.stems };
-      // A name with a word not indexed yet is not kept: a later sync may add the word.
-      if (!words.ids.includes(-1)) this.names.set(name, words);
-    }
-    return words;
   }
 
   /** Query terms that exist in the vocabulary, with their frequencies. */
