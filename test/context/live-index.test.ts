@@ -251,12 +251,12 @@ test("a synced edit touches only the edited file and the files that name what it
     fs.appendFileSync(money, "\n# rounding is half-even\n");
     await index.update([money]);
     engine.prepare();
-    assert.deepEqual(engine.counts.lastSync, { added: 0, changed: 1, removed: 0, relinked: 1 });
+    assert.deepEqual(engine.counts.lastSync, { added: 0, changed: 1, removed: 0, relinked: 1, units: 1 });
     // Renaming round_cents changes a definition: refunds.py, which calls it, is relinked too.
     fs.writeFileSync(money, fs.readFileSync(money, "utf8").replace("def round_cents", "def round_money"));
     await index.update([money]);
     engine.prepare();
-    assert.deepEqual(engine.counts.lastSync, { added: 0, changed: 1, removed: 0, relinked: 2 });
+    assert.deepEqual(engine.counts.lastSync, { added: 0, changed: 1, removed: 0, relinked: 2, units: 1 });
     assert.equal(engine.counts.builds, 1);
     assert.equal(engine.counts.syncs, 2);
     const pack = engine.build("round_money", { budget: 2000 });
@@ -297,7 +297,7 @@ test("a persisted retrieval index comes back after a restart, edits made meanwhi
       const packs = QUESTIONS.map((q) => comparable(restored.build(q, { budget: 2000 })));
       assert.deepEqual(
         { ...restored.counts, lastSync: { ...restored.counts.lastSync!, relinked: 0 } },
-        { builds: 0, syncs: 0, restores: 1, lastSync: { added: 1, changed: 1, removed: 1, relinked: 0 } },
+        { builds: 0, syncs: 0, restores: 1, lastSync: { added: 1, changed: 1, removed: 1, relinked: 0, units: 2 } },
       );
       assert.deepEqual(packs, await packagesOfFreshBuild(fx.root, 2000));
     } finally {

@@ -37,7 +37,7 @@ test("a saved file updates the retrieval index in place: one build, then syncs, 
     fs.appendFileSync(file, "\n\ndef refund_window_days():\n    return 30  # the window for a refund\n");
     state.watchers.at(-1)!.fire("change", Uri.file(file));
     await until("the save to reach the retrieval index", () => ready.engine.counts.syncs === 1);
-    assert.deepEqual(ready.engine.counts.lastSync, { added: 0, changed: 1, removed: 0, relinked: 1 });
+    assert.deepEqual(ready.engine.counts.lastSync, { added: 0, changed: 1, removed: 0, relinked: 1, units: 1 });
     const pack = ready.engine.build("how many days is the refund window", { budget: 2000 });
     assert.match(pack.text, /return 30 {2}# the window for a refund/);
     assert.equal(ready.engine.counts.builds, 1, "no full rebuild after the save");

@@ -107,6 +107,13 @@ export class Bm25Index {
     });
   }
 
+  /** A document's term counts, as it was added. */
+  countsOf(doc: number): Map<number, number> {
+    const counts = new Map<number, number>();
+    for (let k = this.offsets[doc]!; k < this.offsets[doc + 1]!; k += 2) counts.set(this.terms[k]!, this.terms[k + 1]!);
+    return counts;
+  }
+
   remove(doc: number): void {
     if (doc >= this.lengths.length || this.dead[doc]) return;
     const from = this.offsets[doc]!;

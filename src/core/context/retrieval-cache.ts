@@ -68,6 +68,8 @@ function validate(data: unknown): string | undefined {
   const units = d.units.start.length;
   for (const id of d.unitsByFile.items)
     if (id >= units || id >= (d.unitDoc?.length ?? 0)) return `unit ${id} is missing`;
+  if (!(d.unitHashes instanceof Float64Array) || d.unitHashes.length !== d.unitDoc!.length)
+    return "the unit hashes are missing";
   if (!(d.edgeOffsets instanceof Float64Array) || d.edgeOffsets.length !== units + 1) return "the graph is missing";
   if (
     !(d.nameOffsets instanceof Float64Array) ||

@@ -1,3 +1,4 @@
+import * as crypto from "node:crypto";
 import type { IndexedFile, WorkspacePath } from "../index/types";
 import { Bm25Index, type Bm25Dump, type Bm25Hit } from "./bm25";
 import { normalizedEdges, personalizedPageRank, type Graph } from "./pagerank";
@@ -34,13 +35,15 @@ export interface SyncStats {
   removed: number;
   /** Files whose reference-graph edges were recomputed (the changed ones and those naming what they define). */
   relinked: number;
+  /** Unit documents derived again: new units and those whose text changed (the others keep theirs). */
+  units: number;
 }
 
 /**
  * Bump when what the index derives from a file changes (units, tokenizing,
  * documents, edges): a persisted index of another version is rebuilt.
  */
-export const RETRIEVAL_SCHEMA_VERSION = 5;
+export const RETRIEVAL_SCHEMA_VERSION = 6;
 
 /**
  * The whole derived state as flat data for `v8.serialize` (see `packing.ts`);
@@ -64,6 +67,8 @@ export interface RetrievalDump {
   classSearch: Bm25Dump;
   classOf: Int32Array;
   unitDoc: Uint32Array;
+  /** Each unit's text hash (see `textHash`), by unit id. */
+  unitHashes: Float64Array;
   docUnit: Uint32Array;
   docFiles: string;
   classKeyPaths: string;
@@ -127,6 +132,8 @@ export class RetrievalIndex {
   readonly tokenCosts: Map<number, Map<string, number>>;
 
   private readonly unitDoc: number[];
+  /** A hash of the text each unit's document was derived from: an edit re-derives only units whose text changed. */
+  private readonly unitHash: number[];
   private readonly docUnit: number[];
   private readonly docFile: WorkspacePath[];
   /** Class document → (path, position among the file's classes), its place in a fresh build. */
@@ -152,6 +159,7 @@ export class RetrievalIndex {
     this.classOf = dump ? Array.from(dump.classOf) : [];
     this.tokenCosts = new Map();
     this.unitDoc = dump ? Array.from(dump.unitDoc) : [];
+    this.unitHash = dump ? Array.from(dump.unitHashes) : [];
     this.docUnit = dump ? Array.from(dump.docUnit) : [];
     this.docFile = dump ? unpackStrings(dump.docFiles) : [];
     this.classKey = [];
@@ -264,6 +272,7 @@ export class RetrievalIndex {
       classSearch: this.classSearch.dump(),
       classOf: Int32Array.from(this.classOf, (c) => c ?? -1),
       unitDoc: Uint32Array.from(this.unitDoc, (d) => d ?? 0),
+      unitHashes: Float64Array.from(this.unitHash, (h) => h ?? -1),
       docUnit: Uint32Array.from(this.docUnit, (u) => u ?? 0),
       docFiles: packStrings(this.docFile),
       classKeyPaths: packStrings(this.classKey.map((k) => k[0])),
@@ -278,7 +287,7 @@ export class RetrievalIndex {
   }
 
   /** What the latest `sync` changed. */
-  lastSync: SyncStats = { added: 0, changed: 0, removed: 0, relinked: 0 };
+  lastSync: SyncStats = { added: 0, changed: 0, removed: 0, relinked: 0, units: 0 };
 
   /**
    * Brings the index in line with `snapshot`: files that are new or whose
@@ -288,7 +297,7 @@ export class RetrievalIndex {
    * lookup per unchanged file.
    */
   sync(snapshot: IndexSnapshot, read: TextReader, only?: readonly WorkspacePath[]): SyncStats {
-    const stats: SyncStats = { added: 0, changed: 0, removed: 0, relinked: 0 };
+    const stats: SyncStats = { added: 0, changed: 0, removed: 0, relinked: 0, units: 0 };
     this.lastSync = stats;
     const incoming: { file: IndexedFile; lines: string[] }[] = [];
     const removed: WorkspacePath[] = [];
@@ -328,7 +337,7 @@ export class RetrievalIndex {
         stats.added++;
         newPaths = true;
       }
-      this.setFile(file, lines, changedNames);
+      stats.units += this.setFile(file, lines, changedNames);
       relink.add(file.path);
     }
     if (newPaths) this.restoreOrder();
@@ -418,6 +427,13 @@ export class RetrievalIndex {
   /** The Porter2 stem of a term that `nameTerms` returned. */
   stemOf(term: number): string {
     return this.stemByTerm[term]!;
+  }
+
+  /** The terms a unit's name adds to its document, once (the document has them twice). */
+  private nameCounts(unit: Unit): Map<number, number> {
+    const counts = new Map<number, number>();
+    if (unit.name !== "<module>") this.vocabulary.count(unit.name, counts);
+    return counts;
   }
 
   /** Splits and stems every unit's name now (a host's warm-up), rather than in the first question. */
@@ -534,7 +550,8 @@ export class RetrievalIndex {
   }
 
   /** (Re)derives one file: units (reusing the ids of those that survive), postings, classes, definitions. */
-  private setFile(file: IndexedFile, lines: string[], changedNames: Set<string>): void {
+  /** Returns how many of its unit documents were derived again. */
+  private setFile(file: IndexedFile, lines: string[], changedNames: Set<string>): number {
     const path = file.path;
     const previous = this.unitsByFile.get(path) ?? [];
     const reusable = new Map<string, number[]>();
@@ -551,10 +568,7 @@ export class RetrievalIndex {
       this.fileSearch.remove(old.fileDoc);
       for (const d of old.classDocs) this.classSearch.remove(d);
     }
-    for (const id of previous) {
-      this.unitSearch.remove(this.unitDoc[id]!);
-      this.tokenCosts.delete(id);
-    }
+    for (const id of previous) this.tokenCosts.delete(id);
     this.lowered.delete(path);
 
     const ids: number[] = [];
@@ -562,6 +576,8 @@ export class RetrievalIndex {
     const pathCounts = new Map<number, number>();
     this.vocabulary.count(path.replace(/[/.-]/g, " "), pathCounts);
     const whole = new Map(pathCounts);
+    // Units whose text is what their document was derived from keep it: an edit re-tokenizes only what it changed.
+    const kept = new Set<number>();
     let last: Unit | undefined;
     for (const unit of unitsOf(file)) {
       // Blank runs join the unit before them, so the gap after a function (where code is often
@@ -571,21 +587,33 @@ export class RetrievalIndex {
         continue;
       }
       const id = reusable.get(unitKey(unit))?.shift() ?? this.units.length;
+      const hash = textHash(lines, unit.start, unit.end);
       this.units[id] = unit;
       ids.push(id);
       last = unit;
+      // Only a surviving unit has a hash here: new ids are never handed out twice.
+      if (this.unitHash[id] === hash) {
+        const counts = this.unitSearch.countsOf(this.unitDoc[id]!);
+        addLineCounts(whole, counts, pathCounts, this.nameCounts(unit));
+        unitCounts.set(id, counts);
+        kept.add(id);
+        continue;
+      }
+      this.unitHash[id] = hash;
       // A unit is its lines, its name (twice: names are the strongest words) and its file's path.
       const counts = new Map(pathCounts);
       if (unit.name !== "<module>") this.vocabulary.count(unit.name, counts, 2);
       for (let l = unit.start; l <= unit.end; l++) this.vocabulary.countBoth(lines[l - 1] ?? "", counts, whole);
       unitCounts.set(id, counts);
     }
+    for (const id of previous) if (!kept.has(id)) this.unitSearch.remove(this.unitDoc[id]!);
     // Postings take the counts after blank runs have joined (names and bodies are fixed by then).
-    ids.forEach((id) => {
+    for (const id of ids) {
+      if (kept.has(id)) continue;
       const doc = this.unitSearch.add(unitCounts.get(id)!);
       this.unitDoc[id] = doc;
       this.docUnit[doc] = id;
-    });
+    }
     for (const list of reusable.values()) for (const id of list) this.killUnit(id);
     this.unitsByFile.set(path, ids);
     this.files.set(path, file);
@@ -626,6 +654,7 @@ export class RetrievalIndex {
       this.placeDefinitions(name, path, defs.get(name) ?? []);
     }
     this.state.set(path, { fileDoc, classDocs, defs });
+    return ids.length - kept.size;
   }
 
   private dropFile(path: WorkspacePath, changedNames: Set<string>): void {
@@ -755,6 +784,33 @@ function addTo(map: Map<string, number[]>, key: string, id: number): void {
   const list = map.get(key);
   if (!list) map.set(key, [id]);
   else if (!list.includes(id)) list.push(id);
+}
+
+/** SHA-1 in hex: the one-shot `crypto.hash` where Node has it (20.12+), a fifth of the cost per call of `createHash`. */
+const sha1: (text: string) => string =
+  typeof crypto.hash === "function"
+    ? (text) => crypto.hash("sha1", text, "hex")
+    : (text) => crypto.createHash("sha1").update(text).digest("hex");
+
+/**
+ * A unit's text, hashed: 48 bits of SHA-1 over its lines, exact in a double.
+ * Two different texts share one with odds of about 1 in 10^14 per comparison.
+ */
+function textHash(lines: readonly string[], start: number, end: number): number {
+  return parseInt(sha1(lines.slice(start - 1, end).join("\n")).slice(0, 12), 16);
+}
+
+/** Adds a unit document's line terms to its file's counts: the document less its path's terms and its name's (twice). */
+function addLineCounts(
+  whole: Map<number, number>,
+  unitCounts: ReadonlyMap<number, number>,
+  pathCounts: ReadonlyMap<number, number>,
+  nameCounts: ReadonlyMap<number, number>,
+): void {
+  for (const [t, n] of unitCounts) {
+    const lineCount = n - (pathCounts.get(t) ?? 0) - 2 * (nameCounts.get(t) ?? 0);
+    if (lineCount > 0) whole.set(t, (whole.get(t) ?? 0) + lineCount);
+  }
 }
 
 function isBlank(lines: readonly string[], start: number, end: number): boolean {
