@@ -59,6 +59,34 @@ test("a dumped index loads with its postings table and searches alike; a table t
   assert.throws(() => Bm25Index.load({ ...dump, postings: dump.postings.slice(2) }), /does not fit/);
 });
 
+test("a loaded index keeps growing like the one it was dumped from: past its tables' room, with new terms, with removals", () => {
+  // A document of a few terms out of `span`, chosen by a fixed rule so the test is repeatable.
+  const doc = (i: number, span: number) =>
+    new Map([
+      [i % span, 1 + (i % 3)],
+      [(i * 7) % span, 1],
+      [(i * 13 + 5) % span, 2],
+    ]);
+  const original = Bm25Index.fromCounts(Array.from({ length: 300 }, (_, i) => doc(i, 50)));
+  const loaded = Bm25Index.load(original.dump());
+  // Enough documents to outgrow the loaded tables, with term ids far past any seen so far.
+  for (const index of [original, loaded]) {
+    for (let i = 0; i < 3000; i++) index.add(doc(i, 5000));
+    for (let d = 0; d < 3300; d += 7) index.remove(d);
+  }
+  const query = new Map([
+    [3, 1],
+    [4321, 2],
+    [49, 1],
+  ]);
+  assert.deepEqual(loaded.search(query, 50), original.search(query, 50));
+  assert.ok(loaded.search(query, 50).length > 10);
+  assert.equal(loaded.size, original.size);
+  assert.equal(loaded.df(4321), original.df(4321));
+  assert.ok(loaded.df(4321) > 0);
+  assert.deepEqual(loaded.dump(), original.dump());
+});
+
 test("personalized PageRank flows from the seeds along edges, and nowhere else", () => {
   // 0 → 1 → 2, and 3 is unconnected.
   const edges = new Map([

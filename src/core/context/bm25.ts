@@ -39,13 +39,23 @@ export interface Bm25Dump {
   postings: Uint32Array;
 }
 
+/** Positions in `Bm25Index.pairs`. */
+const LIVE = 0;
+const DEAD = 1;
+const ADDED = 2;
+
 export class Bm25Index {
   private terms: Uint32Array<ArrayBufferLike> = new Uint32Array(1024);
   private used = 0;
-  private offsets: number[] = [0];
-  private dead: number[] = [];
-  private lengths: number[] = [];
-  private dfs: number[] = [];
+  // Per-document and per-term tables are typed arrays with room to grow: a restore takes them as
+  // they were saved, and their element kind never changes, so a sync never deoptimizes a search.
+  private docs = 0;
+  private offsets: Float64Array<ArrayBufferLike> = new Float64Array(1025);
+  private dead: Uint8Array<ArrayBufferLike> = new Uint8Array(1024);
+  private lengths: Float64Array<ArrayBufferLike> = new Float64Array(1024);
+  private dfs: Uint32Array<ArrayBufferLike> = new Uint32Array(1024);
+  /** One more than the largest term id seen: the length of the dumped `dfs`. */
+  private termSpan = 0;
   /** postings[postStart[t] .. postStart[t + 1]) = [doc, tf, doc, tf, …] for the documents present at the last rebuild. */
   private postStart: Uint32Array<ArrayBufferLike> = new Uint32Array(1);
   private postings: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
@@ -55,9 +65,13 @@ export class Bm25Index {
   private listed = 0;
   private live = 0;
   private totalLength = 0;
-  private livePairs = 0;
-  private deadPairs = 0;
-  private addedPairs = 0;
+  /**
+   * [term, tf] pairs of live documents, of dead ones not yet rebuilt away, and of documents added
+   * since the last rebuild. A typed array, because a restore leaves the last two untouched until
+   * the first edit, and a first write to a field then would change this object's hidden class and
+   * throw away the optimized code of every search (the first question after the first edit paid).
+   */
+  private readonly pairs = new Float64Array(3);
 
   constructor(private readonly params: Bm25Params = DEFAULT_BM25) {}
 
@@ -76,27 +90,48 @@ export class Bm25Index {
   }
 
   private push(size: number, each: (emit: (term: number, tf: number) => void) => void): number {
-    const doc = this.lengths.length;
+    const doc = this.docs;
     if (this.used + size * 2 > this.terms.length) {
       const grown = new Uint32Array(Math.max(this.terms.length * 2, this.used + size * 2));
       grown.set(this.terms.subarray(0, this.used));
       this.terms = grown;
     }
+    if (doc + 1 >= this.lengths.length) this.growDocs();
     let length = 0;
     each((term, tf) => {
       this.terms[this.used++] = term;
       this.terms[this.used++] = tf;
       length += tf;
-      this.dfs[term] = (this.dfs[term] ?? 0) + 1;
+      if (term >= this.dfs.length) this.growTerms(term + 1);
+      this.dfs[term]!++;
+      if (term >= this.termSpan) this.termSpan = term + 1;
     });
-    this.offsets.push(this.used);
-    this.dead.push(0);
-    this.lengths.push(length);
+    this.docs++;
+    this.offsets[this.docs] = this.used;
+    this.dead[doc] = 0;
+    this.lengths[doc] = length;
     this.live++;
     this.totalLength += length;
-    this.livePairs += size;
-    this.addedPairs += size;
+    this.pairs[LIVE]! += size;
+    this.pairs[ADDED]! += size;
     return doc;
+  }
+
+  private growDocs(): void {
+    const capacity = Math.max(1024, this.lengths.length * 2);
+    const offsets = new Float64Array(capacity + 1);
+    offsets.set(this.offsets.subarray(0, this.docs + 1));
+    const dead = new Uint8Array(capacity);
+    dead.set(this.dead.subarray(0, this.docs));
+    const lengths = new Float64Array(capacity);
+    lengths.set(this.lengths.subarray(0, this.docs));
+    [this.offsets, this.dead, this.lengths] = [offsets, dead, lengths];
+  }
+
+  private growTerms(needed: number): void {
+    const dfs = new Uint32Array(Math.max(needed, this.dfs.length * 2));
+    dfs.set(this.dfs);
+    this.dfs = dfs;
   }
 
   /** Adds a document given as flat [term, tf, term, tf, …] pairs (a persisted document); returns its id. */
@@ -115,23 +150,23 @@ export class Bm25Index {
   }
 
   remove(doc: number): void {
-    if (doc >= this.lengths.length || this.dead[doc]) return;
+    if (doc >= this.docs || this.dead[doc]) return;
     const from = this.offsets[doc]!;
     const to = this.offsets[doc + 1]!;
     for (let k = from; k < to; k += 2) this.dfs[this.terms[k]!]!--;
     this.dead[doc] = 1;
     this.live--;
     this.totalLength -= this.lengths[doc]!;
-    this.livePairs -= (to - from) / 2;
-    this.deadPairs += (to - from) / 2;
-    if (this.deadPairs > 1024 && this.deadPairs > this.livePairs) this.rebuild();
+    this.pairs[LIVE]! -= (to - from) / 2;
+    this.pairs[DEAD]! += (to - from) / 2;
+    if (this.pairs[DEAD]! > 1024 && this.pairs[DEAD]! > this.pairs[LIVE]!) this.rebuild();
   }
 
   /** Rewrites the postings table from the live documents (a counting pass, then a filling pass). */
   private rebuild(): void {
-    const termCount = this.dfs.length;
+    const termCount = this.termSpan;
     const start = new Uint32Array(termCount + 1);
-    const docs = this.lengths.length;
+    const docs = this.docs;
     for (let doc = 0; doc < docs; doc++) {
       if (this.dead[doc]) continue;
       for (let k = this.offsets[doc]!; k < this.offsets[doc + 1]!; k += 2) start[this.terms[k]! + 1]! += 2;
@@ -150,8 +185,8 @@ export class Bm25Index {
     this.postStart = start;
     this.postings = postings;
     this.added.clear();
-    this.addedPairs = 0;
-    this.deadPairs = 0;
+    this.pairs[ADDED] = 0;
+    this.pairs[DEAD] = 0;
     this.listed = docs;
   }
 
@@ -161,12 +196,12 @@ export class Bm25Index {
    * `terms`, so a build costs one pass over its pairs, not a list per term.
    */
   private catchUp(): void {
-    if (this.listed === this.lengths.length) return;
-    if (this.addedPairs > 1024 && this.addedPairs * 4 > this.livePairs) {
+    if (this.listed === this.docs) return;
+    if (this.pairs[ADDED]! > 1024 && this.pairs[ADDED]! * 4 > this.pairs[LIVE]!) {
       this.rebuild();
       return;
     }
-    for (let doc = this.listed; doc < this.lengths.length; doc++) {
+    for (let doc = this.listed; doc < this.docs; doc++) {
       if (this.dead[doc]) continue;
       for (let k = this.offsets[doc]!; k < this.offsets[doc + 1]!; k += 2) {
         const term = this.terms[k]!;
@@ -175,7 +210,7 @@ export class Bm25Index {
         list.push(doc, this.terms[k + 1]!);
       }
     }
-    this.listed = this.lengths.length;
+    this.listed = this.docs;
   }
 
   /** Makes recent additions searchable now (a host's warm-up), rather than on the next search. */
@@ -189,16 +224,16 @@ export class Bm25Index {
    * dumped table lists exactly the live documents.
    */
   dump(): Bm25Dump {
-    if (this.listed !== this.lengths.length || this.added.size > 0 || this.deadPairs > 0) this.rebuild();
+    if (this.listed !== this.docs || this.added.size > 0 || this.pairs[DEAD]! > 0) this.rebuild();
     return {
       // The table is never written in place (a rebuild makes new arrays), so it is shared, not copied.
       postStart: this.postStart,
       postings: this.postings,
       terms: this.terms.slice(0, this.used),
-      offsets: Float64Array.from(this.offsets),
-      dead: Uint8Array.from(this.dead),
-      lengths: Float64Array.from(this.lengths),
-      dfs: Uint32Array.from(this.dfs, (d) => d ?? 0),
+      offsets: this.offsets.slice(0, this.docs + 1),
+      dead: this.dead.slice(0, this.docs),
+      lengths: this.lengths.slice(0, this.docs),
+      dfs: this.dfs.slice(0, this.termSpan),
     };
   }
 
@@ -208,16 +243,27 @@ export class Bm25Index {
     index.terms = new Uint32Array(dump.terms.length + Math.max(1 << 16, dump.terms.length >> 3));
     index.terms.set(dump.terms);
     index.used = dump.terms.length;
-    index.offsets = Array.from(dump.offsets);
-    index.dead = Array.from(dump.dead);
-    index.lengths = Array.from(dump.lengths);
-    index.dfs = Array.from(dump.dfs);
-    const docs = index.lengths.length;
+    const docs = dump.lengths.length;
+    if (dump.offsets.length !== docs + 1 || dump.dead.length !== docs) throw new Error("the document tables disagree");
+    // Copied into arrays made here, with room to grow: arrays that came out of deserialization
+    // have other hidden classes, and swapping them for grown ones later would throw away the
+    // optimized code of every search (the first question after the first edit paid for it).
+    const room = Math.max(1024, docs >> 3);
+    index.docs = docs;
+    index.offsets = new Float64Array(docs + room + 1);
+    index.offsets.set(dump.offsets);
+    index.dead = new Uint8Array(docs + room);
+    index.dead.set(dump.dead);
+    index.lengths = new Float64Array(docs + room);
+    index.lengths.set(dump.lengths);
+    index.dfs = new Uint32Array(dump.dfs.length + Math.max(1024, dump.dfs.length >> 3));
+    index.dfs.set(dump.dfs);
+    index.termSpan = dump.dfs.length;
     for (let doc = 0; doc < docs; doc++) {
       if (index.dead[doc]) continue;
       index.live++;
       index.totalLength += index.lengths[doc]!;
-      index.livePairs += (index.offsets[doc + 1]! - index.offsets[doc]!) / 2;
+      index.pairs[LIVE]! += (index.offsets[doc + 1]! - index.offsets[doc]!) / 2;
     }
     checkPostings(dump, docs);
     index.postStart = dump.postStart;
@@ -233,7 +279,7 @@ export class Bm25Index {
 
   /** Document frequency of a term. */
   df(term: number): number {
-    return this.dfs[term] ?? 0;
+    return term < this.termSpan ? this.dfs[term]! : 0;
   }
 
   idf(term: number): number {
@@ -251,7 +297,7 @@ export class Bm25Index {
     this.catchUp();
     const { k1, b } = this.params;
     const avgLength = this.live > 0 ? this.totalLength / this.live : 0;
-    const scores = new Float64Array(this.lengths.length);
+    const scores = new Float64Array(this.docs);
     const matched = new Map<number, number[]>();
     const visit = (list: ArrayLike<number>, from: number, to: number, term: number, idf: number) => {
       for (let i = from; i < to; i += 2) {
