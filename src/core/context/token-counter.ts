@@ -11,7 +11,7 @@ export const ENCODINGS: readonly TiktokenEncoding[] = ["o200k_base", "cl100k_bas
  * of a first question's counts), a follow-up question counts many of the
  * same spans, and BPE on a span costs far more than a lookup.
  */
-export const MEMO_UNITS = 4_000_000;
+const MEMO_UNITS = 4_000_000;
 
 /** Exact token counts with tiktoken. Owns a wasm encoder: call `dispose`. */
 export class TokenCounter {
