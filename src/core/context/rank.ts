@@ -42,6 +42,12 @@ export const RankWeights = {
    */
   testFile: 0.5,
   /**
+   * Multiplies the score of code a tool wrote (its first lines say `DO NOT EDIT` or `@generated`)
+   * unless the question names the file: protocol bindings and parsers are asked about, but they
+   * repeat names and words by the thousand, and the behaviour is usually decided elsewhere.
+   */
+  generated: 0.5,
+  /**
    * Multiplies the score of prose and configuration (Markdown, reStructuredText, YAML, changelogs,
    * templates, CI files) unless the question asks about them: they repeat a question's words
    * ("hooks", "dispatch") without being the code that does it.
@@ -222,8 +228,12 @@ export function rankUnits(
   if (!aboutTests(question)) {
     for (const [u, entry] of scores) if (isTestPath(index.units[u]!.file)) entry.score *= RankWeights.testFile;
   }
-  // A file the question names keeps its weight, prose or not.
+  // A file the question names keeps its weight, prose, generated or not.
   const named = new Set(mentions.paths.flatMap((p) => filesMatching(index, p)));
+  for (const [u, entry] of scores) {
+    const file = index.units[u]!.file;
+    if (index.files.get(file)?.generated && !named.has(file)) entry.score *= RankWeights.generated;
+  }
   const proseDamped = (u: number) => isProsePath(index.units[u]!.file) && !named.has(index.units[u]!.file);
   const askedForProse = ABOUT_PROSE.test(question);
   if (!askedForProse) for (const [u, entry] of scores) if (proseDamped(u)) entry.score *= RankWeights.prose;

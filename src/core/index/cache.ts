@@ -5,7 +5,7 @@ import { errorMessage } from "../result";
 import type { FileFacts } from "./types";
 
 /** Bump whenever FileFacts, a query or extraction changes: older caches are rebuilt. */
-export const INDEX_SCHEMA_VERSION = 4;
+export const INDEX_SCHEMA_VERSION = 5;
 
 export type CachedOutcome = FileFacts | { skip: "binary" | "generated" };
 

@@ -65,6 +65,7 @@ export async function parseBytes(grammars: GrammarLookup, job: ParseJob, trees?:
         : extractFacts(await grammar, verdict.text)
       : { lang: "text", lines: countLines(verdict.text), symbols: [], refs: {}, imports: [], errors: [] };
     if (verdict.invalidUtf8) facts.invalidUtf8 = true;
+    if (verdict.generated) facts.generated = true;
     return { kind: "facts", facts };
   } catch (e) {
     return { kind: "failed", message: errorMessage(e) };

@@ -68,6 +68,8 @@ export interface FileFacts {
   errors: ParseProblem[];
   /** Set when the bytes were not valid UTF-8 and were decoded with replacements. */
   invalidUtf8?: boolean;
+  /** Set when its first lines say a tool wrote it (`DO NOT EDIT`, `@generated`): ranked below hand-written code. */
+  generated?: boolean;
 }
 
 export interface IndexedFile extends FileFacts {
