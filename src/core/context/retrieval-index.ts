@@ -549,8 +549,10 @@ export class RetrievalIndex {
     return undefined;
   }
 
-  /** (Re)derives one file: units (reusing the ids of those that survive), postings, classes, definitions. */
-  /** Returns how many of its unit documents were derived again. */
+  /**
+   * (Re)derives one file: units (reusing the ids of those that survive), postings, classes,
+   * definitions. Returns how many of its unit documents were derived again.
+   */
   private setFile(file: IndexedFile, lines: string[], changedNames: Set<string>): number {
     const path = file.path;
     const previous = this.unitsByFile.get(path) ?? [];
@@ -698,6 +700,7 @@ export class RetrievalIndex {
     this.tokenCosts.delete(id);
     this.outTargets[id] = undefined;
     this.outWeights[id] = undefined;
+    this.nameTermsByUnit[id] = undefined;
     this.classOf[id] = -1;
   }
 
