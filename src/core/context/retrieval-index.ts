@@ -1,4 +1,4 @@
-import * as crypto from "node:crypto";
+import { contentHash } from "../index/cache";
 import type { IndexedFile, WorkspacePath } from "../index/types";
 import { Bm25Index, type Bm25Dump, type Bm25Hit } from "./bm25";
 import { normalizedEdges, personalizedPageRank, type Graph } from "./pagerank";
@@ -789,18 +789,12 @@ function addTo(map: Map<string, number[]>, key: string, id: number): void {
   else if (!list.includes(id)) list.push(id);
 }
 
-/** SHA-1 in hex: the one-shot `crypto.hash` where Node has it (20.12+), a fifth of the cost per call of `createHash`. */
-const sha1: (text: string) => string =
-  typeof crypto.hash === "function"
-    ? (text) => crypto.hash("sha1", text, "hex")
-    : (text) => crypto.createHash("sha1").update(text).digest("hex");
-
 /**
  * A unit's text, hashed: 48 bits of SHA-1 over its lines, exact in a double.
  * Two different texts share one with odds of about 1 in 10^14 per comparison.
  */
 function textHash(lines: readonly string[], start: number, end: number): number {
-  return parseInt(sha1(lines.slice(start - 1, end).join("\n")).slice(0, 12), 16);
+  return parseInt(contentHash(lines.slice(start - 1, end).join("\n")).slice(0, 12), 16);
 }
 
 /** Adds a unit document's line terms to its file's counts: the document less its path's terms and its name's (twice). */

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { errorMessage } from "../result";
@@ -31,13 +31,15 @@ export function emptyCache(root: string): CacheData {
 }
 
 export function cacheFileFor(cacheDir: string, root: string): string {
-  const key = createHash("sha1").update(path.resolve(root)).digest("hex").slice(0, 16);
+  const key = contentHash(path.resolve(root)).slice(0, 16);
   return path.join(cacheDir, `index-${key}.json`);
 }
 
-export function contentHash(bytes: Uint8Array): string {
-  return createHash("sha1").update(bytes).digest("hex");
-}
+/** SHA-1 in hex: the one-shot `crypto.hash` where Node has it (20.12+), a fifth of the cost per call of `createHash`. */
+export const contentHash: (data: Uint8Array | string) => string =
+  typeof crypto.hash === "function"
+    ? (data) => crypto.hash("sha1", data, "hex")
+    : (data) => crypto.createHash("sha1").update(data).digest("hex");
 
 /** Reads a cache file; anything unexpected is reported and never trusted. */
 export async function loadCache(file: string, root: string): Promise<CacheLoad> {
