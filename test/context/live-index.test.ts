@@ -355,13 +355,14 @@ test("a persisted index keeps every unit's name words and their stems; one whose
     first.dispose();
     const dump = v8deserialize(fs.readFileSync(cacheFile)) as RetrievalDump;
     // `compute_refund` splits into compute and refund: both kept as terms, both stemmed.
-    assert.ok(dump.nameTerms.length > 0);
+    assert.ok(dump.names.items.length > 0);
     const stems = dump.stems.split("\0");
     assert.ok(stems.includes("comput") && stems.includes("refund"), stems.join(" "));
 
     for (const [tampered, reason] of [
       [{ ...dump, stemTerms: new Uint32Array(0), stems: "" }, /has no stem/],
-      [{ ...dump, nameTerms: undefined }, /name words are missing/],
+      [{ ...dump, names: undefined }, /name words are missing/],
+      [{ ...dump, stems: dump.stems + "\0extra" }, /stems do not fit their terms/],
     ] as const) {
       fs.writeFileSync(cacheFile, v8serialize(tampered));
       const index = indexFor(fx.root);

@@ -23,7 +23,7 @@ export interface PackedLists {
   items: Uint32Array;
 }
 
-export function packLists(lists: Iterable<readonly number[]>): PackedLists {
+export function packLists(lists: Iterable<ArrayLike<number>>): PackedLists {
   const all = [...lists];
   const offsets = new Uint32Array(all.length + 1);
   let n = 0;
@@ -38,7 +38,12 @@ export function packLists(lists: Iterable<readonly number[]>): PackedLists {
 }
 
 export function unpackList(packed: PackedLists, i: number): number[] {
-  return Array.from(packed.items.subarray(packed.offsets[i]!, packed.offsets[i + 1]!));
+  return Array.from(listView(packed, i));
+}
+
+/** List i in place, without a copy. */
+export function listView(packed: PackedLists, i: number): Uint32Array {
+  return packed.items.subarray(packed.offsets[i]!, packed.offsets[i + 1]!);
 }
 
 const KINDS: readonly Unit["kind"][] = ["block", ...SYMBOL_KINDS];

@@ -72,13 +72,12 @@ function validate(data: unknown): string | undefined {
     return "the unit hashes are missing";
   if (!(d.edgeOffsets instanceof Float64Array) || d.edgeOffsets.length !== units + 1) return "the graph is missing";
   if (
-    !(d.nameOffsets instanceof Float64Array) ||
-    d.nameOffsets.length !== units + 1 ||
-    !(d.nameTerms instanceof Uint32Array) ||
-    d.nameOffsets[units] !== d.nameTerms.length ||
+    !(d.names?.offsets instanceof Uint32Array) ||
+    d.names.offsets.length !== units + 1 ||
+    !(d.names.items instanceof Uint32Array) ||
+    d.names.offsets[units] !== d.names.items.length ||
     !(d.stemTerms instanceof Uint32Array) ||
-    typeof d.stems !== "string" ||
-    unpackStrings(d.stems).length !== d.stemTerms.length
+    typeof d.stems !== "string"
   )
     return "the name words are missing";
   return undefined;

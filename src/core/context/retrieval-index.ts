@@ -7,6 +7,7 @@ import { simpleName, unitsOf } from "./units";
 import {
   type PackedLists,
   type PackedUnits,
+  listView,
   packLists,
   packStrings,
   packUnits,
@@ -43,7 +44,7 @@ export interface SyncStats {
  * Bump when what the index derives from a file changes (units, tokenizing,
  * documents, edges): a persisted index of another version is rebuilt.
  */
-export const RETRIEVAL_SCHEMA_VERSION = 6;
+export const RETRIEVAL_SCHEMA_VERSION = 7;
 
 /**
  * The whole derived state as flat data for `v8.serialize` (see `packing.ts`);
@@ -82,9 +83,8 @@ export interface RetrievalDump {
   costUnits: Uint32Array;
   costKey: Uint32Array;
   costValues: Uint32Array;
-  /** Each live unit's name words as term ids: unit u's are at [nameOffsets[u], nameOffsets[u + 1]). */
-  nameOffsets: Float64Array;
-  nameTerms: Uint32Array;
+  /** Each unit's name words as term ids, by unit id (a deleted unit's list is empty). */
+  names: PackedLists;
   /** The stem of every term that is a word of a name: `stems` (packed) aligned with `stemTerms`. */
   stemTerms: Uint32Array;
   stems: string;
@@ -181,12 +181,12 @@ export class RetrievalIndex {
       this.outTargets[u] = edgeTargets.subarray(at[u]!, at[u + 1]!);
       this.outWeights[u] = edgeWeights.subarray(at[u]!, at[u + 1]!);
     }
-    const { nameOffsets, nameTerms } = dump;
-    for (const ids of this.unitsByFile.values())
-      for (const u of ids) this.nameTermsByUnit[u] = nameTerms.subarray(nameOffsets[u]!, nameOffsets[u + 1]!);
+    for (const ids of this.unitsByFile.values()) for (const u of ids) this.nameTermsByUnit[u] = listView(dump.names, u);
     const stems = unpackStrings(dump.stems);
+    if (stems.length !== dump.stemTerms.length) throw new Error("the name words' stems do not fit their terms");
     dump.stemTerms.forEach((t, i) => (this.stemByTerm[t] = stems[i]!));
-    for (const t of nameTerms) if (this.stemByTerm[t] === undefined) throw new Error(`name word ${t} has no stem`);
+    for (const t of dump.names.items)
+      if (this.stemByTerm[t] === undefined) throw new Error(`name word ${t} has no stem`);
     const keys = unpackStrings(dump.costKeys);
     dump.costUnits.forEach((u, i) => {
       let m = this.tokenCosts.get(u);
@@ -359,27 +359,15 @@ export class RetrievalIndex {
     return stats;
   }
 
-  private packedNames(): Pick<RetrievalDump, "nameOffsets" | "nameTerms" | "stemTerms" | "stems"> {
-    const n = this.units.length;
-    const nameOffsets = new Float64Array(n + 1);
-    let size = 0;
-    for (let u = 0; u < n; u++) {
-      nameOffsets[u] = size;
-      size += this.nameTermsByUnit[u]?.length ?? 0;
-    }
-    nameOffsets[n] = size;
-    const nameTerms = new Uint32Array(size);
-    for (let u = 0; u < n; u++) {
-      const t = this.nameTermsByUnit[u];
-      if (t) nameTerms.set(t, nameOffsets[u]!);
-    }
+  private packedNames(): Pick<RetrievalDump, "names" | "stemTerms" | "stems"> {
+    const names = packLists(Array.from({ length: this.units.length }, (_, u) => this.nameTermsByUnit[u] ?? []));
     const stemTerms: number[] = [];
     const stems: string[] = [];
     this.stemByTerm.forEach((stem, t) => {
       stemTerms.push(t);
       stems.push(stem);
     });
-    return { nameOffsets, nameTerms, stemTerms: Uint32Array.from(stemTerms), stems: packStrings(stems) };
+    return { names, stemTerms: Uint32Array.from(stemTerms), stems: packStrings(stems) };
   }
 
   private packedEdges(): Pick<RetrievalDump, "edgeOffsets" | "edgeTargets" | "edgeWeights"> {
