@@ -91,11 +91,8 @@ export class Bm25Index {
 
   private push(size: number, each: (emit: (term: number, tf: number) => void) => void): number {
     const doc = this.docs;
-    if (this.used + size * 2 > this.terms.length) {
-      const grown = new Uint32Array(Math.max(this.terms.length * 2, this.used + size * 2));
-      grown.set(this.terms.subarray(0, this.used));
-      this.terms = grown;
-    }
+    if (this.used + size * 2 > this.terms.length)
+      this.terms = resized(this.terms, this.used, Math.max(this.terms.length * 2, this.used + size * 2));
     if (doc + 1 >= this.lengths.length) this.growDocs();
     let length = 0;
     each((term, tf) => {
@@ -119,19 +116,13 @@ export class Bm25Index {
 
   private growDocs(): void {
     const capacity = Math.max(1024, this.lengths.length * 2);
-    const offsets = new Float64Array(capacity + 1);
-    offsets.set(this.offsets.subarray(0, this.docs + 1));
-    const dead = new Uint8Array(capacity);
-    dead.set(this.dead.subarray(0, this.docs));
-    const lengths = new Float64Array(capacity);
-    lengths.set(this.lengths.subarray(0, this.docs));
-    [this.offsets, this.dead, this.lengths] = [offsets, dead, lengths];
+    this.offsets = resized(this.offsets, this.docs + 1, capacity + 1);
+    this.dead = resized(this.dead, this.docs, capacity);
+    this.lengths = resized(this.lengths, this.docs, capacity);
   }
 
   private growTerms(needed: number): void {
-    const dfs = new Uint32Array(Math.max(needed, this.dfs.length * 2));
-    dfs.set(this.dfs);
-    this.dfs = dfs;
+    this.dfs = resized(this.dfs, this.dfs.length, Math.max(needed, this.dfs.length * 2));
   }
 
   /** Adds a document given as flat [term, tf, term, tf, …] pairs (a persisted document); returns its id. */
@@ -240,8 +231,7 @@ export class Bm25Index {
   static load(dump: Bm25Dump, params = DEFAULT_BM25): Bm25Index {
     const index = new Bm25Index(params);
     // Room to grow, so the first documents added after a restore do not copy the whole table.
-    index.terms = new Uint32Array(dump.terms.length + Math.max(1 << 16, dump.terms.length >> 3));
-    index.terms.set(dump.terms);
+    index.terms = resized(dump.terms, dump.terms.length, dump.terms.length + Math.max(1 << 16, dump.terms.length >> 3));
     index.used = dump.terms.length;
     const docs = dump.lengths.length;
     if (dump.offsets.length !== docs + 1 || dump.dead.length !== docs) throw new Error("the document tables disagree");
@@ -250,14 +240,10 @@ export class Bm25Index {
     // optimized code of every search (the first question after the first edit paid for it).
     const room = Math.max(1024, docs >> 3);
     index.docs = docs;
-    index.offsets = new Float64Array(docs + room + 1);
-    index.offsets.set(dump.offsets);
-    index.dead = new Uint8Array(docs + room);
-    index.dead.set(dump.dead);
-    index.lengths = new Float64Array(docs + room);
-    index.lengths.set(dump.lengths);
-    index.dfs = new Uint32Array(dump.dfs.length + Math.max(1024, dump.dfs.length >> 3));
-    index.dfs.set(dump.dfs);
+    index.offsets = resized(dump.offsets, docs + 1, docs + room + 1);
+    index.dead = resized(dump.dead, docs, docs + room);
+    index.lengths = resized(dump.lengths, docs, docs + room);
+    index.dfs = resized(dump.dfs, dump.dfs.length, dump.dfs.length + Math.max(1024, dump.dfs.length >> 3));
     index.termSpan = dump.dfs.length;
     for (let doc = 0; doc < docs; doc++) {
       if (index.dead[doc]) continue;
@@ -326,6 +312,13 @@ export class Bm25Index {
     hits.sort((x, y) => y.score - x.score || tie(x.doc, y.doc));
     return hits.slice(0, limit);
   }
+}
+
+/** A new array of `size` elements, of `from`'s own kind, holding `from`'s first `used`: room to grow. */
+function resized<T extends Uint8Array | Uint32Array | Float64Array>(from: T, used: number, size: number): T {
+  const to = new (from.constructor as new (length: number) => T)(size);
+  to.set(from.subarray(0, used));
+  return to;
 }
 
 /** A persisted table that does not fit its documents is corrupt: the restore fails and the index is rebuilt. */
