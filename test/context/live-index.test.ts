@@ -268,17 +268,51 @@ test("a synced edit touches only the edited file and the files that name what it
   }
 });
 
+/** Builds the workspace's retrieval index and persists it to `cacheFile`, as a session that then closes would. */
+async function persistRetrieval(root: string, cacheFile: string): Promise<void> {
+  const index = indexFor(root);
+  await index.build();
+  const engine = new ContextEngine(index, { cacheFile });
+  engine.prepare();
+  await engine.save();
+  engine.dispose();
+  index.dispose();
+}
+
+/**
+ * Opens the workspace with `cacheFile` as it is now: the persisted index must not be trusted but
+ * rebuilt, the log must say why (`reason`), and the package must be a fresh build's. `then` runs
+ * on the engine before it is disposed.
+ */
+async function assertRebuilt(
+  root: string,
+  cacheFile: string,
+  reason: RegExp,
+  then?: (engine: ContextEngine) => Promise<void>,
+): Promise<void> {
+  const index = indexFor(root);
+  await index.build();
+  const lines: string[] = [];
+  const engine = new ContextEngine(index, { cacheFile, log: (l) => lines.push(l) });
+  try {
+    const pack = engine.build(QUESTIONS[0]!, { budget: 2000 });
+    assert.equal(engine.counts.builds, 1);
+    assert.equal(engine.counts.restores, 0);
+    assert.match(lines.join("\n"), reason);
+    assert.match(lines.join("\n"), /rebuilding it/);
+    assert.deepEqual(comparable(pack), (await packagesOfFreshBuild(root, 2000))[0]);
+    await then?.(engine);
+  } finally {
+    engine.dispose();
+    index.dispose();
+  }
+}
+
 test("a persisted retrieval index comes back after a restart, edits made meanwhile included, and gives a fresh build's packages", async () => {
   const fx = writeFixture(BASE);
   const cacheFile = path.join(fx.root, ".cache", "retrieval.bin");
   try {
-    const first = indexFor(fx.root);
-    await first.build();
-    const engine = new ContextEngine(first, { cacheFile });
-    engine.prepare();
-    await engine.save();
-    engine.dispose();
-    first.dispose();
+    await persistRetrieval(fx.root, cacheFile);
     assert.ok(fs.existsSync(cacheFile));
     // While "closed": one file edited, one deleted, one created.
     fs.appendFileSync(
@@ -319,23 +353,10 @@ test("a corrupt or foreign persisted retrieval index is rebuilt, never trusted, 
     ] as const) {
       fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
       fs.writeFileSync(cacheFile, bytes);
-      const index = indexFor(fx.root);
-      await index.build();
-      const lines: string[] = [];
-      const engine = new ContextEngine(index, { cacheFile, log: (l) => lines.push(l) });
-      try {
-        const pack = engine.build(QUESTIONS[0]!, { budget: 2000 });
-        assert.equal(engine.counts.builds, 1);
-        assert.equal(engine.counts.restores, 0);
-        assert.match(lines.join("\n"), reason);
-        assert.match(lines.join("\n"), /rebuilding it/);
-        assert.deepEqual(comparable(pack), (await packagesOfFreshBuild(fx.root, 2000))[0]);
+      await assertRebuilt(fx.root, cacheFile, reason, async (engine) => {
         await engine.save();
         assert.notDeepEqual(fs.readFileSync(cacheFile), bytes, "the rebuilt index replaced the bad file");
-      } finally {
-        engine.dispose();
-        index.dispose();
-      }
+      });
     }
   } finally {
     fx.cleanup();
@@ -346,13 +367,7 @@ test("a persisted index keeps every unit's name words and their stems; one whose
   const fx = writeFixture(BASE);
   const cacheFile = path.join(fx.root, ".cache", "retrieval.bin");
   try {
-    const first = indexFor(fx.root);
-    await first.build();
-    const saver = new ContextEngine(first, { cacheFile });
-    saver.prepare();
-    await saver.save();
-    saver.dispose();
-    first.dispose();
+    await persistRetrieval(fx.root, cacheFile);
     const dump = v8deserialize(fs.readFileSync(cacheFile)) as RetrievalDump;
     // `compute_refund` splits into compute and refund: both kept as terms, both stemmed.
     assert.ok(dump.names.items.length > 0);
@@ -365,20 +380,7 @@ test("a persisted index keeps every unit's name words and their stems; one whose
       [{ ...dump, stems: dump.stems + "\0extra" }, /stems do not fit their terms/],
     ] as const) {
       fs.writeFileSync(cacheFile, v8serialize(tampered));
-      const index = indexFor(fx.root);
-      await index.build();
-      const lines: string[] = [];
-      const engine = new ContextEngine(index, { cacheFile, log: (l) => lines.push(l) });
-      try {
-        const pack = engine.build(QUESTIONS[0]!, { budget: 2000 });
-        assert.equal(engine.counts.restores, 0);
-        assert.equal(engine.counts.builds, 1);
-        assert.match(lines.join("\n"), reason);
-        assert.deepEqual(comparable(pack), (await packagesOfFreshBuild(fx.root, 2000))[0]);
-      } finally {
-        engine.dispose();
-        index.dispose();
-      }
+      await assertRebuilt(fx.root, cacheFile, reason);
     }
   } finally {
     fx.cleanup();
