@@ -25,7 +25,7 @@ test("parsing on worker threads gives the same facts as parsing inline", async (
   }
 });
 
-test("after a batch the pool ends its workers, unless one keeps a tree; released workers are not crashes", async () => {
+test("workers are spawned only when all are busy, and after a batch the pool ends them, unless one keeps a tree; released workers are not crashes", async () => {
   const pool = new WorkerPool(locateAssets(), 2);
   const job = (i: number, keepTree = false) => ({
     path: `m${i}.py`,
@@ -42,10 +42,15 @@ test("after a batch the pool ends its workers, unless one keeps a tree; released
       pool.release();
       assert.equal(pool.running, 0);
     }
-    const kept = await pool.parse(job(9, true));
-    assert.equal(kept.kind, "facts");
+    // Edits come one file at a time: one worker serves them, however many files they touch.
+    for (const i of [9, 10, 11, 9]) assert.equal((await pool.parse(job(i, true))).kind, "facts");
+    assert.equal(pool.running, 1, "a second worker was spawned while the first was idle");
     pool.release();
-    assert.equal(pool.running, 2, "a worker keeping a tree for the next edit was ended");
+    assert.equal(pool.running, 1, "a worker keeping a tree for the next edit was ended");
+    // A batch beside it still spreads over the pool.
+    const batch = await Promise.all([0, 1, 2, 3].map((i) => pool.parse(job(i))));
+    for (const o of batch) assert.equal(o.kind, "facts", JSON.stringify(o));
+    assert.equal(pool.running, 2);
   } finally {
     pool.dispose();
   }

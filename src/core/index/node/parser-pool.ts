@@ -21,11 +21,16 @@ interface Slot {
 }
 
 /**
- * Parses on worker threads so the host thread never stalls. Jobs go to the
- * least busy worker; a worker that dies fails its jobs and is replaced.
+ * Parses on worker threads so the host thread never stalls. Jobs go to an
+ * idle worker, and a new one is spawned only when all are busy (up to
+ * `size`): an edit parses one file at a time, and each worker costs a V8
+ * isolate, its grammars and their compilation beside the next question.
+ * A worker that dies fails its jobs and is replaced.
  */
 export class WorkerPool implements FileParser {
   private readonly workers: Slot[] = [];
+  /** The worker holding each kept tree: a file's next incremental parse must go there. */
+  private readonly treeOwner = new Map<string, Slot>();
   private nextId = 0;
   private disposed = false;
   private crashes = 0;
@@ -36,7 +41,8 @@ export class WorkerPool implements FileParser {
     readonly size = Math.max(1, os.availableParallelism()),
   ) {}
 
-  private spawn() {
+  /** Starts a worker and adds it to the pool. */
+  private spawn(): Slot {
     const script = this.assets.workerScript;
     // From source (tests), the worker is TypeScript: load it through tsx's require hook.
     const worker = script.endsWith(".ts")
@@ -54,32 +60,49 @@ export class WorkerPool implements FileParser {
       for (const p of slot.pending.values()) p.resolve({ kind: "failed", message });
       slot.pending.clear();
       // Replaced on the next parse; a pool whose workers keep dying stops trying.
-      const i = this.workers.indexOf(slot);
-      if (i >= 0) this.workers.splice(i, 1);
+      this.forget(slot);
       if (++this.crashes >= MAX_CRASHES) this.brokenReason = message;
     };
     worker.on("error", (e) => fail(`parser worker crashed: ${e.message}`));
     worker.on("exit", (code) => {
       if (!this.disposed && !slot.released) fail(`parser worker exited with code ${code}`);
     });
+    this.workers.push(slot);
     return slot;
   }
 
   parse(job: ParseJob): Promise<ParseOutcome> {
     if (this.disposed) return Promise.resolve({ kind: "failed", message: "index disposed" });
     if (this.brokenReason) return Promise.resolve({ kind: "failed", message: this.brokenReason });
-    // Spawned on first use: a warm start from the cache needs no parser at all.
-    while (this.workers.length < this.size) this.workers.push(this.spawn());
-    // A file whose tree is kept always goes to the same worker, where its tree lives.
-    let slot = this.workers[job.keepTree ? hashOf(job.path) % this.workers.length : 0]!;
-    if (!job.keepTree) for (const w of this.workers) if (w.pending.size < slot.pending.size) slot = w;
-    if (job.keepTree) slot.keepsTrees = true;
+    // A file whose tree is kept goes back to the worker where its tree lives.
+    let slot = job.keepTree ? this.treeOwner.get(job.path) : undefined;
+    if (!slot) {
+      const idlest = this.leastBusy();
+      // Spawned on demand: a warm start from the cache needs no parser at all.
+      slot = idlest && (idlest.pending.size === 0 || this.workers.length >= this.size) ? idlest : this.spawn();
+    }
+    if (job.keepTree) {
+      slot.keepsTrees = true;
+      this.treeOwner.set(job.path, slot);
+    }
     const id = this.nextId++;
     return new Promise((resolve) => {
       slot.pending.set(id, { resolve });
       slot.worker.ref();
       slot.worker.postMessage({ id, job });
     });
+  }
+
+  private leastBusy(): Slot | undefined {
+    let best: Slot | undefined;
+    for (const w of this.workers) if (!best || w.pending.size < best.pending.size) best = w;
+    return best;
+  }
+
+  private forget(slot: Slot): void {
+    const i = this.workers.indexOf(slot);
+    if (i >= 0) this.workers.splice(i, 1);
+    for (const [p, owner] of this.treeOwner) if (owner === slot) this.treeOwner.delete(p);
   }
 
   /** Worker threads alive now. */
@@ -100,6 +123,7 @@ export class WorkerPool implements FileParser {
       void slot.worker.terminate();
     }
     this.workers.length = 0;
+    this.treeOwner.clear();
   }
 
   dispose(): void {
@@ -109,6 +133,7 @@ export class WorkerPool implements FileParser {
       void worker.terminate();
     }
     this.workers.length = 0;
+    this.treeOwner.clear();
   }
 }
 
@@ -125,10 +150,4 @@ export class InlineParser implements FileParser {
   dispose(): void {
     this.grammars.dispose();
   }
-}
-
-function hashOf(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) >>> 0;
-  return h;
 }
