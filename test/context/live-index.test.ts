@@ -5,6 +5,7 @@ import { test } from "node:test";
 import { deserialize as v8deserialize, serialize as v8serialize } from "node:v8";
 import fc from "fast-check";
 import { ContextEngine } from "../../src/core/context/context-engine";
+import { loadRetrieval } from "../../src/core/context/retrieval-cache";
 import type { RetrievalDump } from "../../src/core/context/retrieval-index";
 import type { ContextPackage } from "../../src/core/context/types";
 import { SHOP } from "../helpers/context";
@@ -314,6 +315,21 @@ test("a persisted retrieval index comes back after a restart, edits made meanwhi
   try {
     await persistRetrieval(fx.root, cacheFile);
     assert.ok(fs.existsSync(cacheFile));
+    // A loaded dump's arrays own their memory: a view kept by the index would keep the whole file's bytes alive.
+    const loaded = loadRetrieval(cacheFile);
+    assert.equal(loaded.kind, "loaded");
+    const views: string[] = [];
+    let arrays = 0;
+    const walk = (key: string, v: unknown): void => {
+      // Small copies may share Node's 8 KB allocation pool, which is harmless.
+      if (ArrayBuffer.isView(v) && v.buffer.byteLength > Math.max(v.byteLength, 8192))
+        views.push(`${key}: ${v.byteLength} of ${v.buffer.byteLength} bytes`);
+      else if (ArrayBuffer.isView(v)) arrays++;
+      else if (typeof v === "object" && v !== null) for (const [k, x] of Object.entries(v)) walk(`${key}.${k}`, x);
+    };
+    walk("dump", loaded.kind === "loaded" ? loaded.dump : undefined);
+    assert.deepEqual(views, []);
+    assert.ok(arrays > 20);
     // While "closed": one file edited, one deleted, one created.
     fs.appendFileSync(
       path.join(fx.root, "shop/money.py"),

@@ -42,7 +42,21 @@ export function loadRetrieval(file: string): RetrievalLoad {
     return { kind: "rejected", reason: "the file is corrupt or truncated" };
   }
   const problem = validate(data);
-  return problem ? { kind: "rejected", reason: problem } : { kind: "loaded", dump: data as RetrievalDump };
+  return problem
+    ? { kind: "rejected", reason: problem }
+    : { kind: "loaded", dump: ownArrays(data as RetrievalDump, bytes.buffer) };
+}
+
+/**
+ * `v8.deserialize` returns typed arrays that are views into the file's bytes.
+ * The index keeps some of them (postings, graph edges, name words), and one
+ * view would keep the whole file alive: 70 MB on babel. Copies own their memory.
+ */
+function ownArrays<T>(value: T, file: ArrayBufferLike): T {
+  if (ArrayBuffer.isView(value)) return (value.buffer === file ? (value as unknown as Uint8Array).slice() : value) as T;
+  if (typeof value === "object" && value !== null)
+    for (const [k, v] of Object.entries(value)) (value as Record<string, unknown>)[k] = ownArrays(v, file);
+  return value;
 }
 
 function validate(data: unknown): string | undefined {
