@@ -87,6 +87,59 @@ test("a loaded index keeps growing like the one it was dumped from: past its tab
   assert.deepEqual(loaded.dump(), original.dump());
 });
 
+test("search returns the best `limit` of a full scoring, in order, with each hit's terms, search after search", () => {
+  // A fixed pseudo-random corpus with few terms, so scores tie often and most queries match far more than `limit`.
+  let seed = 7;
+  const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  const randomDoc = () =>
+    new Map(Array.from({ length: 1 + next(4) }, () => [next(12), 1 + next(2)] as [number, number]));
+  const index = Bm25Index.fromCounts(Array.from({ length: 400 }, randomDoc));
+  const live = new Set(Array.from({ length: 400 }, (_, d) => d));
+  // Removals and documents added after the postings table was built, so both kinds of postings are searched.
+  const reference = (query: Map<number, number>, limit: number, compare: (a: number, b: number) => number) => {
+    const lengths = new Map([...live].map((d) => [d, [...index.countsOf(d).values()].reduce((a, b) => a + b, 0)]));
+    const avg = [...lengths.values()].reduce((a, b) => a + b, 0) / live.size;
+    const hits = [];
+    for (const doc of live) {
+      const counts = index.countsOf(doc);
+      let score = 0;
+      const terms = [];
+      for (const [term, qtf] of query) {
+        const tf = counts.get(term);
+        if (!tf) continue;
+        const idf = (index.idf(term) * 2 * qtf) / (1 + qtf);
+        score += (idf * (tf * 2.2)) / (tf + 1.2 * (1 - 0.75 + (0.75 * lengths.get(doc)!) / avg));
+        terms.push(term);
+      }
+      if (terms.length > 0) hits.push({ doc, score, terms });
+    }
+    return hits.sort((x, y) => y.score - x.score || compare(x.doc, y.doc)).slice(0, limit);
+  };
+  const byId = (a: number, b: number) => a - b;
+  const backwards = (a: number, b: number) => b - a;
+  for (let round = 0; round < 6; round++) {
+    for (let i = 0; i < 40; i++) {
+      const d = next(400 + round * 150);
+      if (live.delete(d)) index.remove(d);
+    }
+    for (let i = 0; i < 150; i++) live.add(index.add(randomDoc()));
+    const query = new Map([
+      [next(12), 1],
+      [next(12), 1 + next(2)],
+      [next(12), 1],
+    ]);
+    for (const [limit, compare] of [
+      [5, byId],
+      [60, backwards],
+      [5000, byId],
+    ] as const) {
+      const got = index.search(query, limit, compare);
+      assert.deepEqual(got, reference(query, limit, compare), `round ${round}, limit ${limit}`);
+      assert.equal(got.length, Math.min(limit, reference(query, 1e9, compare).length));
+    }
+  }
+});
+
 test("personalized PageRank flows from the seeds along edges, and nowhere else", () => {
   // 0 → 1 → 2, and 3 is unconnected.
   const edges = new Map([

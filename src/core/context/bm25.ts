@@ -72,6 +72,8 @@ export class Bm25Index {
    * throw away the optimized code of every search (the first question after the first edit paid).
    */
   private readonly pairs = new Float64Array(3);
+  /** Scratch tables that `search` reuses, so a question allocates nothing per matched document (see `search`). */
+  private readonly scratch = new SearchScratch();
 
   constructor(private readonly params: Bm25Params = DEFAULT_BM25) {}
 
@@ -283,18 +285,33 @@ export class Bm25Index {
     this.catchUp();
     const { k1, b } = this.params;
     const avgLength = this.live > 0 ? this.totalLength / this.live : 0;
-    const scores = new Float64Array(this.docs);
-    const matched = new Map<number, number[]>();
+    // Scores, matched documents and (doc, term) matches live in reused typed arrays. A common term
+    // matches tens of thousands of documents; an object per match outlived the young generation
+    // and left megabytes of garbage in the old one per question, which set the process's peak memory.
+    let visits = 0;
+    for (const term of query.keys()) {
+      if (this.df(term) === 0) continue;
+      if (term + 1 < this.postStart.length) visits += (this.postStart[term + 1]! - this.postStart[term]!) / 2;
+      visits += (this.added.get(term)?.length ?? 0) / 2;
+    }
+    const s = this.scratch.reserve(this.docs, visits);
+    const { scores, seen, matched, matches } = s;
+    let nMatched = 0;
+    let nMatches = 0;
     const visit = (list: ArrayLike<number>, from: number, to: number, term: number, idf: number) => {
       for (let i = from; i < to; i += 2) {
         const doc = list[i]!;
         if (this.dead[doc]) continue;
         const tf = list[i + 1]!;
         const norm = tf + k1 * (1 - b + (b * this.lengths[doc]!) / avgLength);
+        if (seen[doc] !== s.stamp) {
+          seen[doc] = s.stamp;
+          scores[doc] = 0;
+          matched[nMatched++] = doc;
+        }
         scores[doc]! += (idf * (tf * (k1 + 1))) / norm;
-        const m = matched.get(doc);
-        if (m) m.push(term);
-        else matched.set(doc, [term]);
+        matches[nMatches++] = doc;
+        matches[nMatches++] = term;
       }
     };
     for (const [term, qtf] of query) {
@@ -306,12 +323,89 @@ export class Bm25Index {
       const extra = this.added.get(term);
       if (extra) visit(extra, 0, extra.length, term, idf);
     }
-    const hits: Bm25Hit[] = [];
-    for (const [doc, terms] of matched) hits.push({ doc, score: scores[doc]!, terms });
     const tie = compare ?? ((x: number, y: number) => x - y);
-    hits.sort((x, y) => y.score - x.score || tie(x.doc, y.doc));
-    return hits.slice(0, limit);
+    const before = (x: number, y: number) => scores[y]! - scores[x]! || tie(x, y);
+    const best = topK(matched, nMatched, limit, before);
+    const hits: Bm25Hit[] = best.map((doc) => ({ doc, score: scores[doc]!, terms: [] }));
+    // Each best document's matched terms, in the order the query visited them.
+    const { slot } = s;
+    hits.forEach((h, i) => (slot[h.doc] = i + 1));
+    for (let k = 0; k < nMatches; k += 2) {
+      const at = slot[matches[k]!]!;
+      if (at) hits[at - 1]!.terms.push(matches[k + 1]!);
+    }
+    for (const h of hits) slot[h.doc] = 0;
+    return hits;
   }
+}
+
+/**
+ * The tables one search works in, kept between searches. `seen[doc] === stamp`
+ * marks a document matched by the current search, so nothing is cleared per search.
+ */
+class SearchScratch {
+  scores = new Float64Array(0);
+  seen = new Uint32Array(0);
+  /** 1 + the rank of each document among the best hits; 0 for the rest (cleared after use). */
+  slot = new Uint32Array(0);
+  matched = new Uint32Array(0);
+  /** [doc, term] per match. */
+  matches = new Uint32Array(0);
+  stamp = 0;
+
+  reserve(docs: number, visits: number): this {
+    if (this.scores.length < docs) {
+      const size = docs + (docs >> 2);
+      this.scores = new Float64Array(size);
+      this.seen = new Uint32Array(size);
+      this.slot = new Uint32Array(size);
+      this.matched = new Uint32Array(size);
+      this.stamp = 0;
+    }
+    if (this.matches.length < 2 * visits) this.matches = new Uint32Array(2 * visits + (visits >> 1));
+    if (++this.stamp === 0xffffffff) {
+      this.seen.fill(0);
+      this.stamp = 1;
+    }
+    return this;
+  }
+}
+
+/**
+ * The first `k` of `items[0 .. n)` in the order `before` (a total order), in
+ * that order: a bounded heap whose root is the worst kept item, so most items
+ * cost one comparison, then a sort of the `k` kept.
+ */
+function topK(items: Uint32Array, n: number, k: number, before: (x: number, y: number) => number): number[] {
+  const heap: number[] = [];
+  if (k <= 0) return heap;
+  const worse = (i: number, j: number) => before(heap[i]!, heap[j]!) > 0;
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= heap.length) return;
+      const c = l + 1 < heap.length && worse(l + 1, l) ? l + 1 : l;
+      if (!worse(c, i)) return;
+      [heap[i], heap[c]] = [heap[c]!, heap[i]!];
+      i = c;
+    }
+  };
+  for (let idx = 0; idx < n; idx++) {
+    const item = items[idx]!;
+    if (heap.length < k) {
+      heap.push(item);
+      for (let i = heap.length - 1; i > 0;) {
+        const parent = (i - 1) >> 1;
+        if (!worse(i, parent)) break;
+        [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+        i = parent;
+      }
+    } else if (before(item, heap[0]!) < 0) {
+      heap[0] = item;
+      down(0);
+    }
+  }
+  return heap.sort(before);
 }
 
 /** A new array of `size` elements, of `from`'s own kind, holding `from`'s first `used`: room to grow. */
