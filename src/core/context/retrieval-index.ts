@@ -239,7 +239,11 @@ export class RetrievalIndex {
           if (standIns.has(file)) addTo(index.state.get(file)!.defs!, name, id);
         }
     }
-    index.sync(snapshot, read);
+    // Only files that changed, went or came need a sync; the rest were just matched by hash.
+    const only: WorkspacePath[] = [];
+    for (const p of current.keys()) if (standIns.has(p) || !index.files.has(p)) only.push(p);
+    for (const p of standIns) if (!current.has(p)) only.push(p);
+    index.sync(snapshot, read, only);
     return index;
   }
 
