@@ -1,4 +1,4 @@
-// Bundles the extension, the CLI, the parser worker and the webview, and
+// Bundles the extension, the CLI, the parser and token workers and the webview, and
 // copies the runtime assets (grammars, queries) next to them in dist/.
 import * as esbuild from "esbuild";
 import * as fs from "node:fs";
@@ -38,6 +38,7 @@ await Promise.all([
     banner: { js: "#!/usr/bin/env node\n" + node.banner.js },
   }),
   esbuild.build({ ...node, entryPoints: ["src/core/index/node/worker.ts"], outfile: "dist/index-worker.js" }),
+  esbuild.build({ ...node, entryPoints: ["src/core/context/token-worker.ts"], outfile: "dist/token-worker.js" }),
   esbuild.build({
     bundle: true,
     platform: "browser",

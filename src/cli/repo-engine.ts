@@ -18,5 +18,7 @@ export function openRepository(
     cacheFile: cacheDir ? retrievalCacheFile(cacheDir, [repo]) : undefined,
     log: (line) => process.stderr.write(`threadline: ${line}\n`),
   });
+  // Every command that opens a repository asks a question: the encoder loads while the index does.
+  engine.preloadCounter();
   return { index, engine };
 }

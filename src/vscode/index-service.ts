@@ -148,6 +148,8 @@ export class IndexService implements vscode.Disposable {
               : undefined,
             log: (line) => this.log.warn(line),
           });
+          // tiktoken's encoder loads on a worker thread while the index loads here.
+          this.engine.preloadCounter();
           return index.build(signal, { fresh }).then((stats) => ({ index, stats }));
         },
       );

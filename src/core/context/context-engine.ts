@@ -6,6 +6,7 @@ import { errorMessage } from "../result";
 import { loadRetrieval, saveRetrieval } from "./retrieval-cache";
 import { RetrievalIndex, type SyncStats } from "./retrieval-index";
 import { DEFAULT_ENCODING, TokenCounter, isEncoding } from "./token-counter";
+import { WorkerEncoder } from "./worker-encoder";
 import type { ContextOptions, ContextPackage, HistoryLookup, LineScoringModel } from "./types";
 
 /** The model scores the lines of a lexical draft this much larger than the budget, then the final pack is chosen. */
@@ -92,7 +93,8 @@ export class ContextEngine {
     const fresh = !this.counters.has(DEFAULT_ENCODING);
     this.prepare();
     this.retrieval!.index.warmNames();
-    this.counter();
+    // A count waits for an encoder still loading on its worker.
+    this.counter().count("");
     if (this.lastPrepare === "current" && !fresh) return undefined;
     const how = this.lastPrepare;
     return { ms: performance.now() - t, how, ...(how === "synced" ? { sync: this.counts.lastSync } : {}) };
@@ -212,6 +214,17 @@ export class ContextEngine {
 
   get retrievalIndex(): RetrievalIndex | undefined {
     return this.retrieval?.index;
+  }
+
+  /**
+   * Starts loading the default token counter on a worker thread (see
+   * `worker-encoder.ts`), so it loads beside the index instead of before the
+   * first question. Hosts call it when they open a workspace.
+   */
+  preloadCounter(): void {
+    if (this.counters.has(DEFAULT_ENCODING)) return;
+    const encoder = new WorkerEncoder(DEFAULT_ENCODING, { log: this.options.log });
+    this.counters.set(DEFAULT_ENCODING, new TokenCounter(DEFAULT_ENCODING, undefined, encoder));
   }
 
   counter(encoding = DEFAULT_ENCODING as string): TokenCounter {

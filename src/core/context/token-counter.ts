@@ -13,19 +13,44 @@ export const ENCODINGS: readonly TiktokenEncoding[] = ["o200k_base", "cl100k_bas
  */
 const MEMO_UNITS = 4_000_000;
 
-/** Exact token counts with tiktoken. Owns a wasm encoder: call `dispose`. */
+/** Counts the tokens of a text exactly; owns what it loaded until `dispose`. */
+export interface Encoder {
+  count(text: string): number;
+  dispose(): void;
+}
+
+/** tiktoken on the calling thread: loading an encoder takes it a fraction of a second. */
+export class TiktokenEncoder implements Encoder {
+  private readonly tiktoken: Tiktoken;
+  constructor(encoding: TiktokenEncoding) {
+    this.tiktoken = get_encoding(encoding);
+  }
+  count(text: string): number {
+    // Special-token text ("<|endoftext|>") in code is counted as ordinary text, as the API does.
+    return this.tiktoken.encode_ordinary(text).length;
+  }
+  dispose(): void {
+    this.tiktoken.free();
+  }
+}
+
+/**
+ * Exact token counts with tiktoken, remembered by text. The encoder runs on
+ * this thread unless one is given (see `worker-encoder.ts`). Call `dispose`.
+ */
 export class TokenCounter {
-  private readonly encoder: Tiktoken;
+  private readonly encoder: Encoder;
   private readonly memo: LRUCache<string, number>;
 
   constructor(
     readonly encoding: TiktokenEncoding = DEFAULT_ENCODING,
     memoUnits = MEMO_UNITS,
+    encoder?: Encoder,
   ) {
     if (!ENCODINGS.includes(encoding)) {
       throw new Error(`unknown encoding "${encoding}"; expected one of ${ENCODINGS.join(", ")}`);
     }
-    this.encoder = get_encoding(encoding);
+    this.encoder = encoder ?? new TiktokenEncoder(encoding);
     this.memo = new LRUCache({
       maxSize: memoUnits,
       // A text this large is counted every time rather than flush most of the memo.
@@ -42,8 +67,7 @@ export class TokenCounter {
   count(text: string): number {
     let n = this.memo.get(text);
     if (n === undefined) {
-      // Special-token text ("<|endoftext|>") in code is counted as ordinary text, as the API does.
-      n = this.encoder.encode_ordinary(text).length;
+      n = this.encoder.count(text);
       this.memo.set(text, n);
     }
     return n;
@@ -51,7 +75,7 @@ export class TokenCounter {
 
   dispose(): void {
     this.memo.clear();
-    this.encoder.free();
+    this.encoder.dispose();
   }
 }
 

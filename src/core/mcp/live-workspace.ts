@@ -58,6 +58,8 @@ export class LiveWorkspace implements ToolWorkspace {
       cacheFile: options.cacheDir ? retrievalCacheFile(options.cacheDir, [root]) : undefined,
       log: this.log,
     });
+    // tiktoken's encoder loads on a worker thread while the index loads here.
+    this.engine.preloadCounter();
     if (options.history !== false) {
       this.history = new HistoryFollower({ workTree: root, cacheDir: options.cacheDir, log: this.log });
       this.history.attach(this.engine);
