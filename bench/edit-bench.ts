@@ -7,7 +7,9 @@
  *   - warm questions, then the first question after each of N one-file edits
  *     of different files: p50/p95 of its time, and of its ratio to the same
  *     question asked warm (questions differ in cost, so a slow question after
- *     an edit is compared with itself, not with the median of all);
+ *     an edit is compared with itself, not with the median of all), both
+ *     before the edits and again right after each (the same load on a shared
+ *     machine);
  *   - the first question after a warm start (persisted index and retrieval
  *     index), with its ratio to the same question asked warm in that process;
  *     as in the hosts, the token counter loads on its worker beside the index;
@@ -42,7 +44,7 @@ function engineFor(dir: string, cacheDir: string) {
   });
   const engine = new ContextEngine(index, { cacheFile: retrievalCacheFile(cacheDir, [dir]), log: console.error });
   // As the hosts do: the token counter loads on its worker while the index loads.
-  engine.preloadCounter();
+  engine.preloadCounter({ script: path.resolve("dist", "token-worker.js") });
   return { index, engine };
 }
 
@@ -99,6 +101,7 @@ async function phase(name: string, dir: string, cacheDir: string, edits: number)
     .sort((a, b) => (a.path < b.path ? -1 : 1));
   const after: number[] = [];
   const ratios: number[] = [];
+  const paired: number[] = [];
   const prepare: number[] = [];
   for (let i = 0; i < edits; i++) {
     const f = code[Math.floor(((i + 0.5) * code.length) / edits)]!;
@@ -112,6 +115,8 @@ async function phase(name: string, dir: string, cacheDir: string, edits: number)
       engine.build(QUESTIONS[i % QUESTIONS.length]!, { budget: 8000 });
       after.push(performance.now() - t);
       ratios.push(after[i]! / warmByQuestion[i % QUESTIONS.length]!);
+      // The same question asked again at once: warm, and under the same load as the one after the edit.
+      paired.push(after[i]! / timeQuestion(engine, QUESTIONS[i % QUESTIONS.length]! + "  "));
       prepare.push(p);
     } finally {
       fs.writeFileSync(f.absPath, original);
@@ -122,6 +127,8 @@ async function phase(name: string, dir: string, cacheDir: string, edits: number)
     warm: median(warmByQuestion),
     ratiop50: percentile(ratios, 0.5),
     ratiop95: percentile(ratios, 0.95),
+    pairedp50: percentile(paired, 0.5),
+    pairedp95: percentile(paired, 0.95),
     p50: percentile(after, 0.5),
     p95: percentile(after, 0.95),
     preparep95: percentile(prepare, 0.95),
@@ -223,7 +230,7 @@ async function main() {
       );
       console.log(`  warm question             ${f0(ed.warm, 1)} ms (median over the questions' medians)`);
       console.log(
-        `  first question after edit p50 ${f0(ed.p50, 1)} ms  p95 ${f0(ed.p95, 1)} ms; ratio to the same question warm p50 ${f0(ed.ratiop50, 2)} p95 ${f0(ed.ratiop95, 2)}; p95 over the median warm question ${f0(Number(ed.p95) / Number(ed.warm), 2)}  (${edits} edits of different files; sync p95 ${f0(ed.preparep95, 1)} ms; ${ed.builds} build, ${ed.syncs} syncs)  peak RSS ${f0(ed.rssMB)} MB`,
+        `  first question after edit p50 ${f0(ed.p50, 1)} ms  p95 ${f0(ed.p95, 1)} ms; ratio to the same question warm p50 ${f0(ed.ratiop50, 2)} p95 ${f0(ed.ratiop95, 2)}; to the same question asked again at once p50 ${f0(ed.pairedp50, 2)} p95 ${f0(ed.pairedp95, 2)}; p95 over the median warm question ${f0(Number(ed.p95) / Number(ed.warm), 2)}  (${edits} edits of different files; sync p95 ${f0(ed.preparep95, 1)} ms; ${ed.builds} build, ${ed.syncs} syncs)  peak RSS ${f0(ed.rssMB)} MB`,
       );
       console.log(
         `  first question after warm start ${f0(ws.first)} ms  ratio to the same question warm ${f0(Number(ws.first) / Number(ws.warm), 2)} (warm ${f0(ws.warm, 1)} ms; index load ${f0(ws.indexMs)} ms; restored: ${ws.restored === 1 ? "yes" : "no"})  peak RSS ${f0(ws.rssMB)} MB`,

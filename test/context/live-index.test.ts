@@ -6,6 +6,8 @@ import { deserialize as v8deserialize, serialize as v8serialize } from "node:v8"
 import fc from "fast-check";
 import { ContextEngine } from "../../src/core/context/context-engine";
 import { loadRetrieval } from "../../src/core/context/retrieval-cache";
+import { TiktokenEncoder } from "../../src/core/context/token-counter";
+import { WorkerEncoder } from "../../src/core/context/worker-encoder";
 import type { RetrievalDump } from "../../src/core/context/retrieval-index";
 import type { ContextPackage } from "../../src/core/context/types";
 import { SHOP } from "../helpers/context";
@@ -272,8 +274,13 @@ test("a synced edit touches only the edited file and the files that name what it
 /** Builds the workspace's retrieval index and persists it to `cacheFile`, as a session that then closes would. */
 async function persistRetrieval(root: string, cacheFile: string): Promise<void> {
   const index = indexFor(root);
-  await index.build();
   const engine = new ContextEngine(index, { cacheFile });
+  // Nothing persisted yet, so a cold build: the encoder waits for the warm-up, on this thread.
+  if (!fs.existsSync(cacheFile)) {
+    engine.preloadCounter();
+    assert.ok(engine.counter().counting instanceof TiktokenEncoder);
+  }
+  await index.build();
   engine.prepare();
   await engine.save();
   engine.dispose();
@@ -341,15 +348,19 @@ test("a persisted retrieval index comes back after a restart, edits made meanwhi
       "def refund_policy(order):\n    return restocking_fee(order)\n",
     );
     const second = indexFor(fx.root);
-    await second.build();
     const restored = new ContextEngine(second, { cacheFile });
+    // A warm start: the encoder loads on its worker while the index loads.
+    restored.preloadCounter();
+    await second.build();
     try {
+      assert.ok(restored.counter().counting instanceof WorkerEncoder);
       const packs = QUESTIONS.map((q) => comparable(restored.build(q, { budget: 2000 })));
       assert.deepEqual(
         { ...restored.counts, lastSync: { ...restored.counts.lastSync!, relinked: 0 } },
         { builds: 0, syncs: 0, restores: 1, lastSync: { added: 1, changed: 1, removed: 1, relinked: 0, units: 2 } },
       );
       assert.deepEqual(packs, await packagesOfFreshBuild(fx.root, 2000));
+      assert.equal((restored.counter().counting as WorkerEncoder).fellBack, undefined);
     } finally {
       restored.dispose();
       second.dispose();

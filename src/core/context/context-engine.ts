@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import { readIndexedText } from "../index/read-text";
 import type { WorkspaceIndex } from "../index/workspace-index";
 import { buildContext } from "./build-context";
@@ -219,11 +220,15 @@ export class ContextEngine {
   /**
    * Starts loading the default token counter on a worker thread (see
    * `worker-encoder.ts`), so it loads beside the index instead of before the
-   * first question. Hosts call it when they open a workspace.
+   * first question. Hosts call it when they open a workspace. Only a warm
+   * start (a persisted retrieval index) gains: after a cold build the encoder
+   * loads with the warm-up, once the parse workers are gone, and adds nothing
+   * to the build's peak memory. `script` overrides where the worker is.
    */
-  preloadCounter(): void {
-    if (this.counters.has(DEFAULT_ENCODING)) return;
-    const encoder = new WorkerEncoder(DEFAULT_ENCODING, { log: this.options.log });
+  preloadCounter(options: { script?: string } = {}): void {
+    const file = this.options.cacheFile;
+    if (this.counters.has(DEFAULT_ENCODING) || !file || !fs.existsSync(file)) return;
+    const encoder = new WorkerEncoder(DEFAULT_ENCODING, { log: this.options.log, script: options.script });
     this.counters.set(DEFAULT_ENCODING, new TokenCounter(DEFAULT_ENCODING, undefined, encoder));
   }
 

@@ -59,6 +59,11 @@ export class TokenCounter {
     });
   }
 
+  /** The encoder that counts what the memo does not know. */
+  get counting(): Encoder {
+    return this.encoder;
+  }
+
   /** Texts whose counts are remembered now, and their UTF-16 units in all. */
   get remembered(): { texts: number; units: number } {
     return { texts: this.memo.size, units: this.memo.calculatedSize };
