@@ -223,6 +223,7 @@ export class RetrievalIndex {
         // Read when first shown: most files never are.
         index.files.set(path, file);
         index.lines.setText(path, () => read(file));
+        index.adoptPath(path, file.path);
       } else {
         // A file that changed since is kept as a stand-in with no hash, so the sync below re-derives or drops it.
         standIns.add(path);
@@ -245,6 +246,21 @@ export class RetrievalIndex {
     for (const p of standIns) if (!current.has(p)) only.push(p);
     index.sync(snapshot, read, only);
     return index;
+  }
+
+  /**
+   * Points a restored file's units and documents at `canonical`, the index's
+   * string for its path. The restored strings are slices of one packed
+   * string: other string objects than the ones units derived later carry, and
+   * comparing the two kinds deoptimized ranking and rendering at the first
+   * question after the first edit. One object per path also compares by identity.
+   */
+  private adoptPath(path: WorkspacePath, canonical: WorkspacePath): void {
+    for (const u of this.unitsByFile.get(path) ?? []) this.units[u]!.file = canonical;
+    const state = this.state.get(path);
+    if (!state) return;
+    this.docFile[state.fileDoc] = canonical;
+    for (const doc of state.classDocs) this.classKey[doc]![0] = canonical;
   }
 
   dump(): RetrievalDump {

@@ -1,5 +1,12 @@
-import type { IndexedFile, SymbolDef } from "../index/types";
+import { SYMBOL_KINDS, type IndexedFile, type SymbolDef, type SymbolKind } from "../index/types";
 import type { Unit } from "./types";
+
+/**
+ * Each kind as the one string constant: kinds read from the index cache are
+ * other string objects, and a mix of the two deoptimizes every comparison of
+ * kinds the first time a unit derived after a restore reaches it.
+ */
+const KIND = Object.fromEntries(SYMBOL_KINDS.map((k) => [k, k])) as Record<SymbolKind, SymbolKind>;
 
 const MAX_BLOCK_LINES = 80;
 const functionKinds = new Set(["function", "method"]);
@@ -56,7 +63,7 @@ function makeUnit(file: IndexedFile, start: number, end: number, symbol: SymbolD
     start,
     end,
     name: symbol.qualifiedName,
-    kind: symbol.kind,
+    kind: KIND[symbol.kind],
     signatureEnd: atHeader ? Math.min(symbol.signatureEnd, end) : start,
   };
   if (atHeader && symbol.doc && symbol.doc.start >= start && symbol.doc.end <= end) unit.doc = symbol.doc;
