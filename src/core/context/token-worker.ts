@@ -1,6 +1,6 @@
 import { receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads";
 import type { Tiktoken, TiktokenEncoding } from "tiktoken";
-import { Slot, type EncoderChannel } from "./worker-encoder";
+import { Slot, type EncoderChannel } from "./token-channel";
 
 /**
  * Worker thread entry for `WorkerEncoder`: loads tiktoken's encoder, then

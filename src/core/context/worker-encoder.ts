@@ -3,24 +3,8 @@ import * as path from "node:path";
 import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
 import type { TiktokenEncoding } from "tiktoken";
 import { errorMessage } from "../result";
+import { Slot } from "./token-channel";
 import { TiktokenEncoder, type Encoder } from "./token-counter";
-
-/** The Int32 slots of the shared control block. */
-export const Slot = {
-  /** Number of the latest request (written by the caller). */
-  request: 0,
-  /** Number of the latest answered request (written by the worker). */
-  answer: 1,
-  /** UTF-8 bytes of the text in the data buffer; -1: a larger buffer waits on the port. */
-  length: 2,
-  /** The count; -1 when the worker has no encoder. */
-  result: 3,
-} as const;
-
-export interface EncoderChannel {
-  control: SharedArrayBuffer;
-  data: SharedArrayBuffer;
-}
 
 const INITIAL_BYTES = 1 << 20;
 /** Loading an encoder takes well under a second; past this the worker is taken for dead. */
