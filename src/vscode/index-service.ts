@@ -148,8 +148,8 @@ export class IndexService implements vscode.Disposable {
               : undefined,
             log: (line) => this.log.warn(line),
           });
-          // tiktoken's encoder loads on a worker thread while the index loads here.
-          this.engine.preloadCounter();
+          // A warm start's token encoder and retrieval cache load beside the index.
+          void this.engine.preload();
           return index.build(signal, { fresh }).then((stats) => ({ index, stats }));
         },
       );

@@ -58,8 +58,8 @@ export class LiveWorkspace implements ToolWorkspace {
       cacheFile: options.cacheDir ? retrievalCacheFile(options.cacheDir, [root]) : undefined,
       log: this.log,
     });
-    // tiktoken's encoder loads on a worker thread while the index loads here.
-    this.engine.preloadCounter();
+    // A warm start's token encoder and retrieval cache load beside the index.
+    void this.engine.preload();
     if (options.history !== false) {
       this.history = new HistoryFollower({ workTree: root, cacheDir: options.cacheDir, log: this.log });
       this.history.attach(this.engine);
