@@ -44,8 +44,8 @@ function engineFor(dir: string, cacheDir: string) {
     assetsDir: path.resolve("dist"),
   });
   const engine = new ContextEngine(index, { cacheFile: retrievalCacheFile(cacheDir, [dir]), log: console.error });
-  // As the hosts do: a warm start's token encoder and retrieval cache load beside the index.
-  void engine.preload({ script: path.resolve("dist", "token-worker.js") });
+  // As the hosts do: a warm start's token encoder loads on a worker beside the index.
+  engine.preload({ script: path.resolve("dist", "token-worker.js") });
   return { index, engine };
 }
 

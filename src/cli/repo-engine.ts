@@ -18,7 +18,7 @@ export function openRepository(
     cacheFile: cacheDir ? retrievalCacheFile(cacheDir, [repo]) : undefined,
     log: (line) => process.stderr.write(`threadline: ${line}\n`),
   });
-  // Every command that opens a repository asks a question: its warm start loads beside the index.
-  void engine.preload();
+  // Every command that opens a repository asks a question: its warm start's token encoder loads beside the index.
+  engine.preload();
   return { index, engine };
 }

@@ -148,8 +148,8 @@ export class IndexService implements vscode.Disposable {
               : undefined,
             log: (line) => this.log.warn(line),
           });
-          // A warm start's token encoder and retrieval cache load beside the index.
-          void this.engine.preload();
+          // A warm start's token encoder loads on a worker beside the index.
+          this.engine.preload();
           return index.build(signal, { fresh }).then((stats) => ({ index, stats }));
         },
       );

@@ -52,8 +52,6 @@ export class ContextEngine {
   private savedVersion: number | undefined;
   private lastPrepare: WarmUp["how"] = "current";
   private history: Pick<ContextOptions, "history" | "historyUnavailable"> = {};
-  /** The persisted retrieval index's bytes, read ahead by `preload` for the restore. */
-  private readAhead: Buffer | undefined;
 
   /**
    * `cacheFile` persists the retrieval index (see `retrieval-cache.ts`): the
@@ -105,8 +103,7 @@ export class ContextEngine {
 
   private restoreOrBuild(): RetrievalIndex {
     const file = this.options.cacheFile;
-    const loaded = file ? loadRetrieval(file, this.readAhead) : { kind: "missing" as const };
-    this.readAhead = undefined;
+    const loaded = file ? loadRetrieval(file) : { kind: "missing" as const };
     if (loaded.kind === "loaded") {
       try {
         const restored = RetrievalIndex.restore(loaded.dump, this.index, readIndexedText);
@@ -221,29 +218,22 @@ export class ContextEngine {
   }
 
   /**
-   * Starts, off this thread, what a warm start needs before its first
-   * question: the persisted retrieval index is read ahead on the thread pool,
-   * and the default token counter loads on a worker (see `worker-encoder.ts`),
-   * both beside the index load instead of after it. Hosts call it when they
-   * open a workspace. Only a warm start (a persisted retrieval index) gains:
-   * after a cold build the encoder loads with the warm-up, once the parse
-   * workers are gone, and adds nothing to the build's peak memory. `script`
-   * overrides where the token worker is. Resolves when the read is done.
+   * Starts loading the default token counter on a worker thread (see
+   * `worker-encoder.ts`), so it loads beside the index instead of after it.
+   * Hosts call it when they open a workspace. Only a warm start (a persisted
+   * retrieval index) gains: after a cold build the encoder loads with the
+   * warm-up, once the parse workers are gone, and adds nothing to the build's
+   * peak memory. `script` overrides where the token worker is.
+   *
+   * The cache file is not read ahead here: its bytes would outlive the
+   * garbage collection that their allocation triggers, and stay in memory
+   * (70 MB on babel) until the next full one.
    */
-  preload(options: { script?: string } = {}): Promise<void> {
+  preload(options: { script?: string } = {}): void {
     const file = this.options.cacheFile;
-    if (this.retrieval || !file || !fs.existsSync(file)) return Promise.resolve();
-    if (!this.counters.has(DEFAULT_ENCODING)) {
-      const encoder = new WorkerEncoder(DEFAULT_ENCODING, { log: this.options.log, script: options.script });
-      this.counters.set(DEFAULT_ENCODING, new TokenCounter(DEFAULT_ENCODING, undefined, encoder));
-    }
-    // A failed read is left to the restore, which reads again and reports it.
-    return fs.promises.readFile(file).then(
-      (bytes) => {
-        if (!this.retrieval) this.readAhead = bytes;
-      },
-      () => undefined,
-    );
+    if (this.retrieval || this.counters.has(DEFAULT_ENCODING) || !file || !fs.existsSync(file)) return;
+    const encoder = new WorkerEncoder(DEFAULT_ENCODING, { log: this.options.log, script: options.script });
+    this.counters.set(DEFAULT_ENCODING, new TokenCounter(DEFAULT_ENCODING, undefined, encoder));
   }
 
   counter(encoding = DEFAULT_ENCODING as string): TokenCounter {

@@ -27,10 +27,10 @@ export function retrievalCacheFile(cacheDir: string, roots: readonly string[]): 
   return path.join(cacheDir, `retrieval-${key}.bin`);
 }
 
-/** `bytes`: the file as read ahead (see `ContextEngine.preload`); read now when not given. */
-export function loadRetrieval(file: string, bytes?: Buffer): RetrievalLoad {
+export function loadRetrieval(file: string): RetrievalLoad {
+  let bytes: Buffer;
   try {
-    bytes ??= fs.readFileSync(file);
+    bytes = fs.readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return code === "ENOENT" ? { kind: "missing" } : { kind: "rejected", reason: errorMessage(e) };

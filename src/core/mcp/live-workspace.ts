@@ -58,8 +58,8 @@ export class LiveWorkspace implements ToolWorkspace {
       cacheFile: options.cacheDir ? retrievalCacheFile(options.cacheDir, [root]) : undefined,
       log: this.log,
     });
-    // A warm start's token encoder and retrieval cache load beside the index.
-    void this.engine.preload();
+    // A warm start's token encoder loads on a worker beside the index.
+    this.engine.preload();
     if (options.history !== false) {
       this.history = new HistoryFollower({ workTree: root, cacheDir: options.cacheDir, log: this.log });
       this.history.attach(this.engine);
