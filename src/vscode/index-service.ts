@@ -149,7 +149,7 @@ export class IndexService implements vscode.Disposable {
             log: (line) => this.log.warn(line),
           });
           // A warm start's token encoder loads on a worker beside the index.
-          this.engine.preload();
+          if (this.engine.preload()) this.log.info("token counter: loading tiktoken's encoder on a worker thread");
           return index.build(signal, { fresh }).then((stats) => ({ index, stats }));
         },
       );

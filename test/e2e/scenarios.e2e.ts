@@ -751,7 +751,7 @@ function scenarios(
       },
     },
     {
-      name: "Rebuild Index parses everything again and says so",
+      name: "Rebuild Index parses everything again and says so; the next question counts tokens on the worker thread",
       run: async () => {
         await runCommand(page, "Threadline: Rebuild Index");
         await page
@@ -759,6 +759,13 @@ function scenarios(
           .first()
           .waitFor({ timeout: 30_000 });
         await shot(page, "18-index-rebuilt");
+        // The retrieval cache persisted since activation makes this a warm start for the counter:
+        // tiktoken loads on a worker thread, and the next question counts through it.
+        const turn = await askNewTurn(page, "How is tax applied at checkout?");
+        await turn.locator(".footer", { hasText: /context: \d+ spans · \d+ tokens/ }).waitFor({ timeout: 30_000 });
+        const logs = threadlineLogs(code.userData);
+        assert.match(logs, /token counter: loading tiktoken's encoder on a worker thread/);
+        assert.doesNotMatch(logs, /counting tokens on the main thread/);
       },
     },
     {

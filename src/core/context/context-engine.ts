@@ -223,17 +223,19 @@ export class ContextEngine {
    * Hosts call it when they open a workspace. Only a warm start (a persisted
    * retrieval index) gains: after a cold build the encoder loads with the
    * warm-up, once the parse workers are gone, and adds nothing to the build's
-   * peak memory. `script` overrides where the token worker is.
+   * peak memory. `script` overrides where the token worker is. Says whether
+   * it started the worker.
    *
    * The cache file is not read ahead here: its bytes would outlive the
    * garbage collection that their allocation triggers, and stay in memory
    * (70 MB on babel) until the next full one.
    */
-  preload(options: { script?: string } = {}): void {
+  preload(options: { script?: string } = {}): boolean {
     const file = this.options.cacheFile;
-    if (this.retrieval || this.counters.has(DEFAULT_ENCODING) || !file || !fs.existsSync(file)) return;
+    if (this.retrieval || this.counters.has(DEFAULT_ENCODING) || !file || !fs.existsSync(file)) return false;
     const encoder = new WorkerEncoder(DEFAULT_ENCODING, { log: this.options.log, script: options.script });
     this.counters.set(DEFAULT_ENCODING, new TokenCounter(DEFAULT_ENCODING, undefined, encoder));
+    return true;
   }
 
   counter(encoding = DEFAULT_ENCODING as string): TokenCounter {
