@@ -1,8 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort, type Worker } from "node:worker_threads";
 import type { TiktokenEncoding } from "tiktoken";
 import { errorMessage } from "../result";
+import { startWorker } from "../start-worker";
 import { Slot } from "./token-channel";
 import { TiktokenEncoder, type Encoder } from "./token-counter";
 
@@ -47,14 +48,7 @@ export class WorkerEncoder implements Encoder {
     this.port = port1;
     const workerData = { encoding, control: this.control.buffer, data, port: port2 };
     try {
-      // From source (tests), the worker is TypeScript: load it through tsx's require hook.
-      this.worker = script.endsWith(".ts")
-        ? new Worker(`require("tsx/cjs"); require(${JSON.stringify(script)});`, {
-            eval: true,
-            workerData,
-            transferList: [port2],
-          })
-        : new Worker(script, { workerData, transferList: [port2] });
+      this.worker = startWorker(script, { workerData, transferList: [port2] });
     } catch (e) {
       this.failure = errorMessage(e);
       return;
@@ -98,11 +92,12 @@ export class WorkerEncoder implements Encoder {
     ctl[Slot.length] = length;
     Atomics.store(ctl, Slot.request, request);
     Atomics.notify(ctl, Slot.request);
-    const deadline = performance.now() + (this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const deadline = performance.now() + timeoutMs;
     while (Atomics.load(ctl, Slot.answer) !== request) {
       const left = deadline - performance.now();
       if (left <= 0) {
-        this.failure = `the token worker did not answer in ${this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`;
+        this.failure = `the token worker did not answer in ${timeoutMs} ms`;
         return -1;
       }
       Atomics.wait(ctl, Slot.answer, request - 1, left);

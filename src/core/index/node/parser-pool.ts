@@ -1,5 +1,6 @@
 import * as os from "node:os";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startWorker } from "../../start-worker";
 import type { FileParser, ParseJob, ParseOutcome } from "../parse-file";
 import { parseBytes, TreeCache } from "../parse-file";
 import type { IndexAssets } from "./assets";
@@ -43,11 +44,7 @@ export class WorkerPool implements FileParser {
 
   /** Starts a worker and adds it to the pool. */
   private spawn(): Slot {
-    const script = this.assets.workerScript;
-    // From source (tests), the worker is TypeScript: load it through tsx's require hook.
-    const worker = script.endsWith(".ts")
-      ? new Worker(`require("tsx/cjs"); require(${JSON.stringify(script)});`, { eval: true, workerData: this.assets })
-      : new Worker(script, { workerData: this.assets });
+    const worker = startWorker(this.assets.workerScript, { workerData: this.assets });
     const slot: Slot = { worker, pending: new Map<number, Pending>(), keepsTrees: false, released: false };
     worker.unref();
     worker.on("message", (msg: { id: number; outcome: ParseOutcome }) => {
