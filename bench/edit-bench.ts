@@ -6,11 +6,11 @@
  *   - the cold index, with its ratio to a raw single-threaded parse;
  *   - warm questions, then the first question after each of N one-file edits
  *     of different files, in two processes: synced when the edit is saved, as
- *     the hosts do, and with the sync inside the question (other files); p50/p95 of its time, and of its ratio to the same
- *     question asked warm (questions differ in cost, so a slow question after
- *     an edit is compared with itself, not with the median of all), both
- *     before the edits and again right after each (the same load on a shared
- *     machine);
+ *     the hosts do, and with the sync inside the question (other files);
+ *     p50/p95 of its time, and of its ratio to the same question asked warm
+ *     (questions differ in cost, so a slow question after an edit is compared
+ *     with itself, not with the median of all), both before the edits and
+ *     again right after each (the same load on a shared machine);
  *   - the first question after a warm start (persisted index and retrieval
  *     index), with its ratio to the same question asked warm in that process;
  *     as in the hosts, the token counter loads on its worker beside the index;
@@ -100,51 +100,46 @@ async function phase(name: string, dir: string, cacheDir: string, edits: number)
   const code = [...index.files()]
     .filter((f) => f.lang !== "text" && f.symbols.length >= 3)
     .sort((a, b) => (a.path < b.path ? -1 : 1));
-  /**
-   * One pass of `edits` edits of different files. `onSave`: as the hosts do, the retrieval index
-   * syncs when the edit is saved (`warmUp`), before the question; otherwise the question pays for
-   * the sync. Either way the revert is synced untimed, so each question follows exactly one edit.
-   */
-  const pass = async (onSave: boolean, offset: number) => {
-    const after: number[] = [];
-    const ratios: number[] = [];
-    const paired: number[] = [];
-    const syncs: number[] = [];
-    for (let i = 0; i < edits; i++) {
-      const f = code[Math.floor(((i + offset) * code.length) / edits)]!;
-      const q = QUESTIONS[i % QUESTIONS.length]!;
-      const original = fs.readFileSync(f.absPath);
-      const comment = f.lang === "python" ? "#" : "//";
-      try {
-        fs.writeFileSync(f.absPath, Buffer.concat([original, Buffer.from(`\n${comment} edited ${i}\n`)]));
-        await index.update([f.absPath]);
-        if (onSave) syncs.push(engine.warmUp()?.ms ?? 0);
-        const t = performance.now();
-        if (!onSave) syncs.push(engine.prepare());
-        engine.build(q, { budget: 8000 });
-        after.push(performance.now() - t);
-        ratios.push(after[i]! / warmByQuestion[i % QUESTIONS.length]!);
-        // The same question asked again at once: warm, and under the same load as the one after the edit.
-        paired.push(after[i]! / timeQuestion(engine, q + "  "));
-      } finally {
-        fs.writeFileSync(f.absPath, original);
-        await index.update([f.absPath]);
-        engine.prepare();
-      }
+  // One pass of `edits` edits of different files, each pass in its own process: peak memory grows
+  // with the questions asked until V8 collects. Synced on save, as the hosts do (`warmUp`), or with
+  // the sync inside the question; the revert is synced untimed, so each question follows one edit.
+  const onSave = name === "edits-on-save";
+  const offset = onSave ? 0.25 : 0.75;
+  const after: number[] = [];
+  const ratios: number[] = [];
+  const paired: number[] = [];
+  const syncs: number[] = [];
+  for (let i = 0; i < edits; i++) {
+    const f = code[Math.floor(((i + offset) * code.length) / edits)]!;
+    const q = QUESTIONS[i % QUESTIONS.length]!;
+    const original = fs.readFileSync(f.absPath);
+    const comment = f.lang === "python" ? "#" : "//";
+    try {
+      fs.writeFileSync(f.absPath, Buffer.concat([original, Buffer.from(`\n${comment} edited ${i}\n`)]));
+      await index.update([f.absPath]);
+      if (onSave) syncs.push(engine.warmUp()?.ms ?? 0);
+      const t = performance.now();
+      if (!onSave) syncs.push(engine.prepare());
+      engine.build(q, { budget: 8000 });
+      after.push(performance.now() - t);
+      ratios.push(after[i]! / warmByQuestion[i % QUESTIONS.length]!);
+      // The same question asked again at once: warm, and under the same load as the one after the edit.
+      paired.push(after[i]! / timeQuestion(engine, q + "  "));
+    } finally {
+      fs.writeFileSync(f.absPath, original);
+      await index.update([f.absPath]);
+      engine.prepare();
     }
-    return { after, ratios, paired, syncs };
-  };
-  // Each pass in its own process: peak memory grows with the questions asked until V8 collects.
-  const r = await pass(name === "edits-on-save", name === "edits-on-save" ? 0.25 : 0.75);
+  }
   return {
     warm: median(warmByQuestion),
-    ratiop50: percentile(r.ratios, 0.5),
-    ratiop95: percentile(r.ratios, 0.95),
-    pairedp50: percentile(r.paired, 0.5),
-    pairedp95: percentile(r.paired, 0.95),
-    p50: percentile(r.after, 0.5),
-    p95: percentile(r.after, 0.95),
-    syncp95: percentile(r.syncs, 0.95),
+    ratiop50: percentile(ratios, 0.5),
+    ratiop95: percentile(ratios, 0.95),
+    pairedp50: percentile(paired, 0.5),
+    pairedp95: percentile(paired, 0.95),
+    p50: percentile(after, 0.5),
+    p95: percentile(after, 0.95),
+    syncp95: percentile(syncs, 0.95),
     builds: engine.counts.builds + engine.counts.restores,
     syncs: engine.counts.syncs,
     rssMB: process.resourceUsage().maxRSS / 1024,
