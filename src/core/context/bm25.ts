@@ -326,7 +326,10 @@ export class Bm25Index {
     const tie = compare ?? ((x: number, y: number) => x - y);
     const before = (x: number, y: number) => scores[y]! - scores[x]! || tie(x, y);
     const best = topK(matched, nMatched, limit, before);
-    const hits: Bm25Hit[] = best.map((doc) => ({ doc, score: scores[doc]!, terms: [] }));
+    // Pushed, not mapped: `Array.prototype.map` makes a holey array in some tiers and a packed one in
+    // others, and callers optimized for one kind deoptimized at every search that returned the other.
+    const hits: Bm25Hit[] = [];
+    for (const doc of best) hits.push({ doc, score: scores[doc]!, terms: [] });
     // Each best document's matched terms, in the order the query visited them.
     const { slot } = s;
     hits.forEach((h, i) => (slot[h.doc] = i + 1));

@@ -121,6 +121,30 @@ const MAX_CONSTRUCTOR_DEFS = 6;
 /** A name defined in more places than this is too generic to match a question's identifier. */
 const MAX_IDENTIFIER_DEFS = 40;
 
+/**
+ * Each unit's score so far and the reasons that make it up. A class, not a
+ * closure made per question: signals get it as an argument, and a call
+ * through a fresh closure each question deoptimized ranking at every question.
+ */
+class Evidence {
+  readonly byUnit = new Map<number, { score: number; reasons: Reason[] }>();
+
+  add(unit: number, amount: number, reason: Reason): void {
+    if (amount <= 0) return;
+    const entry = this.byUnit.get(unit);
+    if (entry) {
+      entry.score += amount;
+      entry.reasons.push(reason);
+    } else this.byUnit.set(unit, { score: amount, reasons: [reason] });
+  }
+
+  /** A mention that fits several units is shared among them (1/√n each); one that fits more than `limit` says nothing. */
+  share(units: readonly number[] | undefined, limit: number, weight: number, reason: Reason): void {
+    if (!units || units.length === 0 || units.length > limit) return;
+    for (const u of units) this.add(u, weight / Math.sqrt(units.length), reason);
+  }
+}
+
 export interface RankedUnit {
   unit: number;
   score: number;
@@ -136,20 +160,8 @@ export function rankUnits(
   fillVague = true,
   history?: HistoryLookup,
 ): RankedUnit[] {
-  const scores = new Map<number, { score: number; reasons: Reason[] }>();
-  const add = (unit: number, amount: number, reason: Reason) => {
-    if (amount <= 0) return;
-    const entry = scores.get(unit);
-    if (entry) {
-      entry.score += amount;
-      entry.reasons.push(reason);
-    } else scores.set(unit, { score: amount, reasons: [reason] });
-  };
-  /** A mention that fits several units is shared among them (1/√n each); one that fits more than `limit` says nothing. */
-  const share = (units: readonly number[] | undefined, limit: number, weight: number, reason: Reason) => {
-    if (!units || units.length === 0 || units.length > limit) return;
-    for (const u of units) add(u, weight / Math.sqrt(units.length), reason);
-  };
+  const evidence = new Evidence();
+  const scores = evidence.byUnit;
 
   const query = index.query(question);
   const bm25 = index.searchUnits(query, BM25_UNITS);
@@ -160,7 +172,7 @@ export function rankUnits(
       .sort((a, b) => index.unitSearch.idf(b) - index.unitSearch.idf(a))
       .slice(0, 6)
       .map((t) => index.vocabulary.terms[t]!);
-    add(hit.doc, RankWeights.bm25 * s, { kind: "bm25", score: round(s), terms });
+    evidence.add(hit.doc, RankWeights.bm25 * s, { kind: "bm25", score: round(s), terms });
   }
   const fileHits = index.searchFiles(query, BM25_FILES);
   const bestFile = fileHits[0]?.score ?? 0;
@@ -172,32 +184,37 @@ export function rankUnits(
     const parts = id.split(".");
     const names = new Set([id, parts.slice(-2).join("."), parts[parts.length - 1]!]);
     for (const name of names)
-      share(index.definitions.get(name), MAX_IDENTIFIER_DEFS, RankWeights.identifier, { kind: "identifier", name });
+      evidence.share(index.definitions.get(name), MAX_IDENTIFIER_DEFS, RankWeights.identifier, {
+        kind: "identifier",
+        name,
+      });
   }
   for (const name of mentions.instantiated) {
     const ctors = CONSTRUCTORS.flatMap((c) => index.definitions.get(`${name}.${c}`) ?? []);
-    share(ctors, MAX_CONSTRUCTOR_DEFS, RankWeights.instantiation, { kind: "identifier", name: `${name}(…)` });
+    evidence.share(ctors, MAX_CONSTRUCTOR_DEFS, RankWeights.instantiation, { kind: "identifier", name: `${name}(…)` });
   }
   for (const p of mentions.paths) {
     const files = filesMatching(index, p);
     if (files.length === 0 || files.length > 5) continue;
     for (const f of files)
       for (const u of index.unitsByFile.get(f) ?? [])
-        add(u, RankWeights.path / files.length, { kind: "path", mention: p });
+        evidence.add(u, RankWeights.path / files.length, { kind: "path", mention: p });
   }
   for (const m of mentions.lines) {
     for (const f of filesMatching(index, m.path)) {
       const u = index.unitAt(f, m.line);
-      if (u !== undefined) add(u, RankWeights.line, { kind: "line", mention: `${m.path}:${m.line}` });
+      if (u !== undefined) evidence.add(u, RankWeights.line, { kind: "line", mention: `${m.path}:${m.line}` });
     }
   }
   for (const phrase of mentions.phrases) {
     const hits = index.unitsContaining(phrase, MAX_PHRASE_UNITS + 1);
-    share(hits, MAX_PHRASE_UNITS, RankWeights.phrase, { kind: "phrase", text: phrase });
+    evidence.share(hits, MAX_PHRASE_UNITS, RankWeights.phrase, { kind: "phrase", text: phrase });
   }
-  addNameSignal(index, question, add);
-  if (editor) addEditorSignals(index, editor, add);
-  const historyFiles = history ? addHistorySignal(index, history, question, add) : new Map<WorkspacePath, number>();
+  addNameSignal(index, question, evidence);
+  if (editor) addEditorSignals(index, editor, evidence);
+  const historyFiles = history
+    ? addHistorySignal(index, history, question, evidence)
+    : new Map<WorkspacePath, number>();
 
   // Seed the graph walk with the strongest direct evidence.
   const seeded = [...scores.entries()].sort((a, b) => b[1].score - a[1].score).slice(0, GRAPH_SEEDS);
@@ -210,7 +227,7 @@ export function rankUnits(
     for (const u of order) {
       if (rank[u]! <= 0 || seedSet.has(u)) continue;
       const s = rank[u]! / maxRank;
-      if (s >= 0.05) add(u, RankWeights.graph * s, { kind: "graph", score: round(s) });
+      if (s >= 0.05) evidence.add(u, RankWeights.graph * s, { kind: "graph", score: round(s) });
     }
   }
   const classHits = index.searchClasses(query, BM25_CLASSES);
@@ -234,21 +251,30 @@ export function rankUnits(
     const file = index.units[u]!.file;
     if (index.files.get(file)?.generated && !named.has(file)) entry.score *= RankWeights.generated;
   }
-  const proseDamped = (u: number) => isProsePath(index.units[u]!.file) && !named.has(index.units[u]!.file);
   const askedForProse = ABOUT_PROSE.test(question);
-  if (!askedForProse) for (const [u, entry] of scores) if (proseDamped(u)) entry.score *= RankWeights.prose;
+  if (!askedForProse)
+    for (const [u, entry] of scores) if (proseDamped(index, named, u)) entry.score *= RankWeights.prose;
   if (fillVague && scores.size < MIN_CANDIDATES) {
     for (const c of index.central(MIN_CANDIDATES))
-      add(c.unit, RankWeights.central * c.score, { kind: "graph", score: round(c.score) });
+      evidence.add(c.unit, RankWeights.central * c.score, { kind: "graph", score: round(c.score) });
   }
 
-  const ranked = [...scores.entries()]
-    .map(([unit, e]) => ({ unit, score: round(e.score), reasons: e.reasons }))
-    .sort((a, b) => b.score - a.score || index.compareUnits(a.unit, b.unit));
+  const ranked: RankedUnit[] = [];
+  for (const [unit, e] of scores) ranked.push({ unit, score: round(e.score), reasons: e.reasons });
+  ranked.sort((a, b) => b.score - a.score || index.compareUnits(a.unit, b.unit));
   if (askedForProse) return ranked;
   // Prose that even so scores under half the best unit is not worth its room on a question about code.
   const floor = (ranked[0]?.score ?? 0) * PROSE_MIN_SHARE;
-  return ranked.filter((r) => r.score >= floor || !proseDamped(r.unit));
+  return ranked.filter((r) => r.score >= floor || !proseDamped(index, named, r.unit));
+}
+
+/**
+ * Prose that the question does not name is damped. A function, not a closure made per question:
+ * a fresh closure each question deoptimized ranking where it was called.
+ */
+function proseDamped(index: RetrievalIndex, named: ReadonlySet<WorkspacePath>, unit: number): boolean {
+  const file = index.units[unit]!.file;
+  return isProsePath(file) && !named.has(file);
 }
 
 /** A name needs this share of its words' weight (IDF) in the question to count as described by it. */
@@ -279,11 +305,7 @@ export function proseOf(question: string): string {
  * word is not a description: names of one word are left to the identifier
  * signal and BM25.
  */
-function addNameSignal(
-  index: RetrievalIndex,
-  question: string,
-  add: (unit: number, amount: number, reason: Reason) => void,
-): void {
+function addNameSignal(index: RetrievalIndex, question: string, evidence: Evidence): void {
   const asked = new Set(tokenize(proseOf(question), true));
   const found: { unit: number; score: number; name: string; terms: string[] }[] = [];
   const sameName = new Map<string, number>();
@@ -311,7 +333,10 @@ function addNameSignal(
   }
   found.sort((a, b) => b.score - a.score || index.compareUnits(a.unit, b.unit));
   for (const f of found.slice(0, NAME_UNITS))
-    add(f.unit, (RankWeights.name * f.score) / Math.sqrt(sameName.get(f.name)!), { kind: "name", terms: f.terms });
+    evidence.add(f.unit, (RankWeights.name * f.score) / Math.sqrt(sameName.get(f.name)!), {
+      kind: "name",
+      terms: f.terms,
+    });
 }
 
 /** What a definition or file touched by `commits` commits in all keeps of a commit's credit. */
@@ -328,7 +353,7 @@ function addHistorySignal(
   index: RetrievalIndex,
   history: HistoryLookup,
   question: string,
-  add: (unit: number, amount: number, reason: Reason) => void,
+  evidence: Evidence,
 ): Map<WorkspacePath, number> {
   const hits = history.search(question, RankWeights.historyCommits);
   const files = new Map<WorkspacePath, number>();
@@ -377,7 +402,7 @@ function addHistorySignal(
   for (const [unit, c] of credit) {
     const share = c.amount / maxCredit;
     if (share < HISTORY_MIN_SHARE) continue;
-    add(unit, RankWeights.history * share, {
+    evidence.add(unit, RankWeights.history * share, {
       kind: "history",
       commits: c.commits,
       example: { id: c.example.id, subject: c.example.subject, year: new Date(c.example.time * 1000).getUTCFullYear() },
@@ -386,26 +411,23 @@ function addHistorySignal(
   return files;
 }
 
-function addEditorSignals(
-  index: RetrievalIndex,
-  editor: EditorFocus,
-  add: (unit: number, amount: number, reason: Reason) => void,
-): void {
+function addEditorSignals(index: RetrievalIndex, editor: EditorFocus, evidence: Evidence): void {
   if (editor.selection) {
     const { file, start, end } = editor.selection;
     for (const u of index.unitsByFile.get(file) ?? []) {
       const unit = index.units[u]!;
       if (unit.end >= start && unit.start <= end)
-        add(u, RankWeights.editorSelection, { kind: "editor", what: "selection" });
+        evidence.add(u, RankWeights.editorSelection, { kind: "editor", what: "selection" });
     }
   }
   if (editor.activeFile) {
     for (const u of index.unitsByFile.get(editor.activeFile) ?? [])
-      add(u, RankWeights.editorActive, { kind: "editor", what: "active" });
+      evidence.add(u, RankWeights.editorActive, { kind: "editor", what: "active" });
   }
   for (const f of editor.openFiles ?? []) {
     if (f === editor.activeFile) continue;
-    for (const u of index.unitsByFile.get(f) ?? []) add(u, RankWeights.editorOpen, { kind: "editor", what: "open" });
+    for (const u of index.unitsByFile.get(f) ?? [])
+      evidence.add(u, RankWeights.editorOpen, { kind: "editor", what: "open" });
   }
 }
 

@@ -249,13 +249,14 @@ export class RetrievalIndex {
   }
 
   /**
-   * Points a restored file's units and documents at `canonical`, the index's
-   * string for its path. The restored strings are slices of one packed
-   * string: other string objects than the ones units derived later carry, and
-   * comparing the two kinds deoptimized ranking and rendering at the first
-   * question after the first edit. One object per path also compares by identity.
+   * Points a restored file's units and documents at the internalized string
+   * for its path, which units derived later carry too (`setFile`). The
+   * restored strings are slices of one packed string, and comparing the two
+   * kinds deoptimized ranking and rendering at the first question after the
+   * first edit. One object per path also compares by identity.
    */
-  private adoptPath(path: WorkspacePath, canonical: WorkspacePath): void {
+  private adoptPath(path: WorkspacePath, indexed: WorkspacePath): void {
+    const canonical = internalized(indexed);
     for (const u of this.unitsByFile.get(path) ?? []) this.units[u]!.file = canonical;
     const state = this.state.get(path);
     if (!state) return;
@@ -483,9 +484,11 @@ export class RetrievalIndex {
 
   /** BM25 over whole files. */
   searchFiles(query: ReadonlyMap<number, number>, limit: number): { file: WorkspacePath; score: number }[] {
-    return this.fileSearch
-      .search(query, limit, (a, b) => compareStrings(this.docFile[a]!, this.docFile[b]!))
-      .map((h) => ({ file: this.docFile[h.doc]!, score: h.score }));
+    const hits: { file: WorkspacePath; score: number }[] = [];
+    // Pushed, not mapped, as in `Bm25Index.search`.
+    for (const h of this.fileSearch.search(query, limit, (a, b) => compareStrings(this.docFile[a]!, this.docFile[b]!)))
+      hits.push({ file: this.docFile[h.doc]!, score: h.score });
+    return hits;
   }
 
   /** BM25 over whole classes: hits are class documents, as in `classOf`. */
@@ -562,7 +565,7 @@ export class RetrievalIndex {
    * definitions. Returns how many of its unit documents were derived again.
    */
   private setFile(file: IndexedFile, lines: string[], changedNames: Set<string>): number {
-    const path = file.path;
+    const path = internalized(file.path);
     const previous = this.unitsByFile.get(path) ?? [];
     const reusable = new Map<string, number[]>();
     for (const id of previous) {
@@ -588,19 +591,14 @@ export class RetrievalIndex {
     const whole = new Map(pathCounts);
     // Units whose text is what their document was derived from keep it: an edit re-tokenizes only what it changed.
     const kept = new Set<number>();
-    let last: Unit | undefined;
-    for (const unit of unitsOf(file)) {
-      // Blank runs join the unit before them, so the gap after a function (where code is often
-      // inserted) is shown with it; a leading blank run is dropped.
-      if (isBlank(lines, unit.start, unit.end)) {
-        if (last && last.end === unit.start - 1) last.end = unit.end;
-        continue;
-      }
+    // Blank runs join the unit before them, so the gap after a function (where code is often
+    // inserted) is shown with it; a leading blank run is dropped.
+    for (const unit of unitsOf(file, { path, isBlank: (a, b) => isBlank(lines, a, b) })) {
       const id = reusable.get(unitKey(unit))?.shift() ?? this.units.length;
-      const hash = textHash(lines, unit.start, unit.end);
+      // Blank lines add no terms: a blank run joined after the unit leaves its document as it was.
+      const hash = textHash(lines, unit.start, lastNonBlankLine(lines, unit.start, unit.end));
       this.units[id] = unit;
       ids.push(id);
-      last = unit;
       // Only a surviving unit has a hash here: new ids are never handed out twice.
       if (this.unitHash[id] === hash) {
         const counts = this.unitSearch.countsOf(this.unitDoc[id]!);
@@ -617,7 +615,7 @@ export class RetrievalIndex {
       unitCounts.set(id, counts);
     }
     for (const id of previous) if (!kept.has(id)) this.unitSearch.remove(this.unitDoc[id]!);
-    // Postings take the counts after blank runs have joined (names and bodies are fixed by then).
+    // New postings go in once the file's old documents are out.
     for (const id of ids) {
       if (kept.has(id)) continue;
       const doc = this.unitSearch.add(unitCounts.get(id)!);
@@ -816,6 +814,23 @@ function addLineCounts(
     const lineCount = n - (pathCounts.get(t) ?? 0) - 2 * (nameCounts.get(t) ?? 0);
     if (lineCount > 0) whole.set(t, (whole.get(t) ?? 0) + lineCount);
   }
+}
+
+/**
+ * The one internalized string for a path, as V8 keeps property names. The
+ * index's own path strings come in several representations (read from its
+ * cache, or a thin string left where a new path became a property name), and
+ * a new one reaching ranking or rendering after an edit deoptimizes them.
+ */
+function internalized(path: WorkspacePath): WorkspacePath {
+  return Object.keys({ [path]: 0 })[0]!;
+}
+
+/** The last line of start..end that is not blank, or `start`. */
+function lastNonBlankLine(lines: readonly string[], start: number, end: number): number {
+  let l = end;
+  while (l > start && (lines[l - 1] ?? "").trim() === "") l--;
+  return l;
 }
 
 function isBlank(lines: readonly string[], start: number, end: number): boolean {

@@ -1,4 +1,4 @@
-import { SYMBOL_KINDS, type IndexedFile, type SymbolDef, type SymbolKind } from "../index/types";
+import { SYMBOL_KINDS, type IndexedFile, type SymbolDef, type SymbolKind, type WorkspacePath } from "../index/types";
 import type { Unit } from "./types";
 
 /**
@@ -21,8 +21,17 @@ export function simpleName(qualified: string): string {
  * (nested definitions included); the remaining lines belong to the innermost
  * enclosing class-like symbol, or to the module. Runs of lines with one owner
  * become one unit; module-level runs are split so no block is huge.
+ *
+ * With `isBlank`, a blank run joins the unit before it (a leading one is
+ * dropped). Each unit is made once with its final lines: a unit whose `end`
+ * changed after it was made would make V8 treat the field as mutable in every
+ * unit, and code optimized for units restored from the cache, which never
+ * change, would deoptimize at the first edit after a restore.
  */
-export function unitsOf(file: IndexedFile): Unit[] {
+export function unitsOf(
+  file: IndexedFile,
+  options: { path?: WorkspacePath; isBlank?: (start: number, end: number) => boolean } = {},
+): Unit[] {
   const owner = new Int32Array(file.lines + 2).fill(-1);
   const symbols = file.symbols;
   // Outer symbols first, so inner ones overwrite — except inside functions, which keep their lines.
@@ -38,7 +47,8 @@ export function unitsOf(file: IndexedFile): Unit[] {
     for (let l = s.start; l <= end; l++) owner[l] = i;
     if (functionKinds.has(s.kind)) insideFunction.fill(1, s.start, end + 1);
   }
-  const units: Unit[] = [];
+  // Runs first, as [start, end, owner]; units are made once the blank runs have joined.
+  const runs: [number, number, number][] = [];
   let runStart = 1;
   for (let line = 2; line <= file.lines + 1; line++) {
     const boundary =
@@ -47,25 +57,31 @@ export function unitsOf(file: IndexedFile): Unit[] {
       (owner[runStart] === -1 && line - runStart >= MAX_BLOCK_LINES) ||
       (owner[line] !== -1 && symbols[owner[line]!]!.start === line);
     if (!boundary) continue;
-    const unit = makeUnit(file, runStart, line - 1, owner[runStart]! >= 0 ? symbols[owner[runStart]!] : undefined);
-    if (unit) units.push(unit);
+    const end = line - 1;
+    if (end >= runStart) {
+      if (!options.isBlank?.(runStart, end)) runs.push([runStart, end, owner[runStart]!]);
+      else if (runs.length > 0) runs[runs.length - 1]![1] = end;
+    }
     runStart = line;
   }
-  return units;
+  const path = options.path ?? file.path;
+  return runs.map(([start, end, o]) => makeUnit(path, start, end, o >= 0 ? symbols[o] : undefined));
 }
 
-function makeUnit(file: IndexedFile, start: number, end: number, symbol: SymbolDef | undefined): Unit | undefined {
-  if (end < start) return undefined;
-  if (!symbol) return { file: file.path, start, end, name: "<module>", kind: "block", signatureEnd: start };
+function makeUnit(path: WorkspacePath, start: number, end: number, symbol: SymbolDef | undefined): Unit {
+  if (!symbol) return { file: path, start, end, name: "<module>", kind: "block", signatureEnd: start };
   const atHeader = symbol.start === start;
   const unit: Unit = {
-    file: file.path,
+    file: path,
     start,
     end,
     name: symbol.qualifiedName,
     kind: KIND[symbol.kind],
     signatureEnd: atHeader ? Math.min(symbol.signatureEnd, end) : start,
   };
-  if (atHeader && symbol.doc && symbol.doc.start >= start && symbol.doc.end <= end) unit.doc = symbol.doc;
+  // A copy, in the same shape as a restored unit's: a docstring object from the index cache is
+  // another shape, and a mix of the two generalizes the field in every unit.
+  const doc = symbol.doc;
+  if (atHeader && doc && doc.start >= start && doc.end <= end) unit.doc = { start: doc.start, end: doc.end };
   return unit;
 }
