@@ -157,3 +157,32 @@ ${body("read_frame_metadata")}
     ctx.cleanup();
   }
 });
+
+test("test code is damped unless the question speaks of a test, in words as well as by name", async () => {
+  // The same function in both files, so only the test damping and the word "test" tell them apart.
+  const body = `def pick_source(table):\n    """Load the leap second table from the first source in priority order."""\n    return table.load()\n`;
+  const ctx = await engineFor(`
+//- time/leap.py
+${body}
+//- time/tests/test_leap.py
+${body}
+`);
+  try {
+    const top = (question: string) => ctx.retrieval.units[rankUnits(ctx.retrieval, question)[0]!.unit]!.file;
+    // Neither kind of question names a test file or function; only the second kind speaks of a test.
+    for (const q of [
+      "How is the leap second table loaded from the first source in priority order?",
+      // "test" in passing is not enough: this asks about the code.
+      "How is the leap second table loaded from the first source in priority order when a test runs?",
+    ])
+      assert.equal(top(q), "time/leap.py", q);
+    for (const q of [
+      "What does the test class that loads the leap second table in priority order check?",
+      "Why does the regression test load the leap second table from the first source in priority order?",
+      "How does the test function for the leap second table pick the first source in priority order?",
+    ])
+      assert.equal(top(q), "time/tests/test_leap.py", q);
+  } finally {
+    ctx.cleanup();
+  }
+});

@@ -80,10 +80,23 @@ export function isTestPath(path: string): boolean {
   return TEST_PATH.test(path);
 }
 
-/** A question is about tests when it names a test file or a test function, or says "unit test"/"test suite". */
-function aboutTests(question: string): boolean {
-  return /\btest_\w+|\w+_test\b|\btests?\/|\bunit ?tests?\b|\btest (?:suite|case|file)s?\b/i.test(question);
+/**
+ * A question is about tests when it names a test file or a test function, or speaks of one in
+ * words: "unit test", "test suite", "the test class that…", "the test method for…", "a regression
+ * test". "test" alone is not enough: "a test should be skipped" is about the code that runs tests.
+ */
+export function aboutTests(question: string): boolean {
+  return ABOUT_TESTS.test(question);
 }
+
+const ABOUT_TESTS = new RegExp(
+  [
+    String.raw`\btest_\w+|\w+_test\b|\btests?\/`,
+    String.raw`\b(?:unit|regression) ?tests?\b`,
+    String.raw`\btest(?:s|ing)? (?:suites?|cases?|files?|class(?:es)?|functions?|methods?|mixins?|modules?|helpers?|fixtures?|design|that|which|for)\b`,
+  ].join("|"),
+  "i",
+);
 
 const PROSE_EXTENSION = /\.(md|mdx|rst|txt|adoc|ya?ml|toml|cfg|ini|json|jsonc|lock|html?|jinja2?|j2|svg|csv)$/i;
 const PROSE_FOLDER = /(^|\/)(\.github|\.circleci|\.gitlab)\//;
