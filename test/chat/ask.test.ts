@@ -118,6 +118,25 @@ test("401, unknown models, unreachable servers and timeouts give actionable mess
   for (const e of [unauthorized, missing, down, slow]) assert.doesNotMatch(e.message, /sk-test-secret/);
 });
 
+test("a stream that stalls after its first words times out, keeping what arrived", async () => {
+  // "slow" sends its headers at once, then a word every 50 ms: the client's own timeout has
+  // ended by then, so only a wait between chunks can catch the stall.
+  server.answer = "one two three four five six seven eight nine ten eleven twelve";
+  try {
+    const { record, events } = await run("slow", "q", { timeoutMs: 20 });
+    assert.equal(record.error?.code, "timeout", record.error?.message);
+    assert.match(record.error!.message, /timed out.*threadline\.chat\.timeoutSeconds/);
+    const streamed = events.filter((e) => e.type === "delta").length;
+    assert.ok(streamed < 12, `${streamed} words arrived: the stall was not caught`);
+    // A server that keeps talking within the timeout is not cut off.
+    const patient = await run("slow", "q", { timeoutMs: 2000 });
+    assert.equal(patient.record.error, undefined);
+    assert.equal(patient.record.answer, server.answer);
+  } finally {
+    server.answer = "The refund is the total minus the fee [S1:5-9].";
+  }
+});
+
 test("context length exceeded shrinks the budget and retries once, saying so", async () => {
   const { record, events } = await run("ctx-small");
   assert.ok(events.some((e) => e.type === "notice" && /retrying once with a 360-token context/.test(e.message)));

@@ -56,13 +56,16 @@ export async function streamChat(
   });
   let text = "";
   for (let attempt = 0; ; attempt++) {
+    const idle = new IdleTimeout(config.timeoutMs, signal);
     try {
       const stream = await client.chat.completions.create(
         { model: config.model, messages: [...messages], stream: true, max_tokens: config.maxOutputTokens },
-        { signal },
+        { signal: idle.signal },
       );
       let finishReason: string | undefined;
+      idle.arm();
       for await (const chunk of stream) {
+        idle.arm();
         const choice = chunk.choices[0];
         const delta = choice?.delta?.content;
         if (delta) {
@@ -74,9 +77,15 @@ export async function streamChat(
       // An aborted stream may end quietly instead of throwing: it is still a stop, not an answer.
       if (signal?.aborted)
         return { ok: false, error: classifyError(new OpenAI.APIUserAbortError(), config), partial: text };
+      if (idle.fired)
+        return { ok: false, error: classifyError(new OpenAI.APIConnectionTimeoutError(), config), partial: text };
       return { ok: true, text, finishReason };
     } catch (e) {
-      const error = classifyError(signal?.aborted ? new OpenAI.APIUserAbortError() : e, config);
+      idle.dispose();
+      const error = classifyError(
+        signal?.aborted ? new OpenAI.APIUserAbortError() : idle.fired ? new OpenAI.APIConnectionTimeoutError() : e,
+        config,
+      );
       if (!error.retryable || attempt >= config.maxRetries || text.length > 0 || signal?.aborted) {
         return { ok: false, error, partial: text };
       }
@@ -85,6 +94,48 @@ export async function streamChat(
       await sleep(Math.min(waitMs, 60_000), signal);
       if (signal?.aborted)
         return { ok: false, error: classifyError(new OpenAI.APIUserAbortError(), config), partial: text };
+    } finally {
+      idle.dispose();
     }
+  }
+}
+
+/**
+ * The endpoint's timeout between one sign of life and the next. The client's own timeout ends once
+ * the response headers arrive, so a server that sends them and then stalls (a model still loading,
+ * a proxy holding the stream) would otherwise keep the question waiting until the user stops it.
+ * Its signal aborts the request when the user's signal does, or when `ms` pass without a chunk.
+ */
+class IdleTimeout {
+  private readonly controller = new AbortController();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly onUserAbort = () => this.controller.abort();
+  fired = false;
+
+  constructor(
+    private readonly ms: number,
+    private readonly user: AbortSignal | undefined,
+  ) {
+    if (user?.aborted) this.controller.abort();
+    else user?.addEventListener("abort", this.onUserAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Starts (or restarts) the wait for the next chunk. */
+  arm(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.fired = true;
+      this.controller.abort();
+    }, this.ms);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.user?.removeEventListener("abort", this.onUserAbort);
   }
 }
