@@ -758,6 +758,10 @@ function scenarios(
           .locator(".notification-toast", { hasText: `Threadline: index rebuilt: ${FILES} files` })
           .first()
           .waitFor({ timeout: 30_000 });
+        // The progress notification closes once the build is done: the screen never shows both.
+        await page
+          .locator(".notification-toast", { hasText: "rebuilding the index from scratch" })
+          .waitFor({ state: "hidden", timeout: 10_000 });
         await shot(page, "18-index-rebuilt");
         // The retrieval cache persisted since activation makes this a warm start for the counter:
         // tiktoken loads on a worker thread, and the next question counts through it.
@@ -1018,7 +1022,7 @@ async function newChat(page: Page): Promise<void> {
   await page.locator('.part.sidebar .title-actions .action-label[aria-label^="New Chat"]').first().click();
   const chat = await webviewFrame(page, "vscode-textarea");
   // The conversation is cleared: no turn is left in the log.
-  await chat.locator(".log .turn").first().waitFor({ state: "detached", timeout: 10_000 });
+  await chat.locator(".log .turn").first().waitFor({ state: "hidden", timeout: 10_000 });
 }
 
 /** Runs `fn` with a 500-token context budget (set in-process by the probe extension), then resets it. */
