@@ -186,3 +186,44 @@ ${body}
     ctx.cleanup();
   }
 });
+
+test("a class among the best units lifts its methods, which say why", async () => {
+  const report = (name: string, doc: string) => `def ${name}(x):\n    """${doc}"""\n    return x\n\n\n`;
+  const ctx = await engineFor(`
+//- shapes/circle.py
+class Circle:
+    """A round shape: its area and its perimeter follow from its radius."""
+
+    def __init__(self, radius):
+        self.radius = radius
+
+    def size(self):
+        return 3.14159 * self.radius ** 2
+
+
+//- shapes/report.py
+${report("describe", "Work out the area line of a round shape from its radius, for the report.")}
+${report("report_header", "The report's header line.")}
+${report("report_footer", "The report's footer line.")}
+${report("report_rows", "The report's rows, a line each.")}
+${report("report_title", "The report's title line.")}
+${report("report_width", "The widest line of the report.")}
+`);
+  try {
+    const name = (r: { unit: number }) => ctx.retrieval.units[r.unit]!.name;
+    // The function's own words match the question better than the method's body does, but the
+    // method's class is among the best units, so the method comes first.
+    const ranked = rankUnits(ctx.retrieval, "How does the round shape work out its area from its radius?");
+    const names = ranked.map(name);
+    assert.ok(names.indexOf("Circle.size") < names.indexOf("describe"), names.join(", "));
+    const lifted = ranked.find((r) => name(r) === "Circle.size")!.reasons.find((r) => r.kind === "class");
+    assert.equal(lifted?.kind === "class" && lifted.name, "Circle");
+    assert.ok(lifted?.kind === "class" && lifted.rank <= 3, JSON.stringify(lifted));
+    // A question the class is not among the best for lifts nothing.
+    const other = rankUnits(ctx.retrieval, "How is each line of the report written?");
+    assert.ok(other.map(name).indexOf("Circle") >= 3, other.map(name).join(", "));
+    assert.ok(other.every((r) => r.reasons.every((x) => x.kind !== "class")));
+  } finally {
+    ctx.cleanup();
+  }
+});

@@ -138,6 +138,8 @@ export function describeReason(r: Reason): string {
       return `local model attention ${r.score}`;
     case "explain":
       return `on the call path: ${r.role}`;
+    case "class":
+      return `a method of \`${r.name}\` (ranked #${r.rank})`;
     case "history":
       return describeHistoryReason(r);
   }

@@ -32,6 +32,12 @@ export const RankWeights = {
   editorSelection: 2.0,
   editorActive: 0.4,
   editorOpen: 0.15,
+  /**
+   * Multiplies the score of the methods of a class that ranks among the best CLASS_LIFT_TOP units:
+   * the class's own unit (header, docstring, class-level lines) is what matches a question's
+   * words, but what it asks about is usually done in the methods.
+   */
+  classMethods: 2,
   /** Personalized PageRank over the reference graph, seeded by everything above. */
   graph: 0.6,
   /** The repository's most referenced units, for questions too vague to match much. */
@@ -115,6 +121,9 @@ const PROSE_MIN_SHARE = 0.5;
 /** A question about docs, configuration, the changelog, CI or a template lifts prose back up. */
 const ABOUT_PROSE =
   /\b(docs?|documentation|documented|readme|changelog|changes file|release notes?|history|configur\w*|config|settings?|yaml|toml|json|ini|pre-commit|ci|workflows?|github actions?|template|markdown|rst|license|contribut\w*)\b/i;
+
+/** Classes among this many best units lift their methods (`RankWeights.classMethods`). */
+const CLASS_LIFT_TOP = 3;
 
 /** Below this many candidates a question is too vague, and central units fill in. */
 const MIN_CANDIDATES = 30;
@@ -275,6 +284,7 @@ export function rankUnits(
   const ranked: RankedUnit[] = [];
   for (const [unit, e] of scores) ranked.push({ unit, score: round(e.score), reasons: e.reasons });
   ranked.sort((a, b) => b.score - a.score || index.compareUnits(a.unit, b.unit));
+  liftMethodsOfBestClasses(index, ranked);
   if (askedForProse) return ranked;
   // Prose that even so scores under half the best unit is not worth its room on a question about code.
   const floor = (ranked[0]?.score ?? 0) * PROSE_MIN_SHARE;
@@ -288,6 +298,29 @@ export function rankUnits(
 function proseDamped(index: RetrievalIndex, named: ReadonlySet<WorkspacePath>, unit: number): boolean {
   const file = index.units[unit]!.file;
   return isProsePath(file) && !named.has(file);
+}
+
+/**
+ * The methods of a class that ranks among the best few units are multiplied by
+ * `RankWeights.classMethods`, each by its own score, so the methods the question's words
+ * reach rise most; nested classes keep their score. Re-sorts `ranked`.
+ */
+function liftMethodsOfBestClasses(index: RetrievalIndex, ranked: RankedUnit[]): void {
+  const best = new Map<number, { name: string; rank: number }>();
+  ranked.slice(0, CLASS_LIFT_TOP).forEach((r, i) => {
+    const unit = index.units[r.unit]!;
+    const doc = index.classOf[r.unit]!;
+    if (unit.kind === "class" && doc >= 0 && !best.has(doc)) best.set(doc, { name: unit.name, rank: i + 1 });
+  });
+  if (best.size === 0) return;
+  for (const r of ranked) {
+    if (index.units[r.unit]!.kind === "class") continue;
+    const owner = best.get(index.classOf[r.unit]!);
+    if (!owner) continue;
+    r.score = round(r.score * RankWeights.classMethods);
+    r.reasons.push({ kind: "class", name: owner.name, rank: owner.rank });
+  }
+  ranked.sort((a, b) => b.score - a.score || index.compareUnits(a.unit, b.unit));
 }
 
 /** A name needs this share of its words' weight (IDF) in the question to count as described by it. */

@@ -15,6 +15,8 @@ export type Reason =
   | { kind: "graph"; score: number }
   | { kind: "model"; score: number }
   | { kind: "explain"; role: string }
+  /** A method of a class that ranks among the best units (its rank). */
+  | { kind: "class"; name: string; rank: number }
   | { kind: "history"; commits: number; example: { id: string; subject: string; year: number } };
 
 export interface ContextSpan {
