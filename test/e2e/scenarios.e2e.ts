@@ -1022,7 +1022,7 @@ async function newChat(page: Page): Promise<void> {
   await page.locator('.part.sidebar .title-actions .action-label[aria-label^="New Chat"]').first().click();
   const chat = await webviewFrame(page, "vscode-textarea");
   // The conversation is cleared: no turn is left in the log.
-  await chat.locator(".log .turn").first().waitFor({ state: "hidden", timeout: 10_000 });
+  await chat.locator(".log .turn").first().waitFor({ state: "detached", timeout: 10_000 });
 }
 
 /** Runs `fn` with a 500-token context budget (set in-process by the probe extension), then resets it. */
