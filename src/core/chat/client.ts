@@ -81,7 +81,6 @@ export async function streamChat(
         return { ok: false, error: classifyError(new OpenAI.APIConnectionTimeoutError(), config), partial: text };
       return { ok: true, text, finishReason };
     } catch (e) {
-      idle.dispose();
       const error = classifyError(
         signal?.aborted ? new OpenAI.APIUserAbortError() : idle.fired ? new OpenAI.APIConnectionTimeoutError() : e,
         config,
@@ -107,21 +106,16 @@ export async function streamChat(
  * Its signal aborts the request when the user's signal does, or when `ms` pass without a chunk.
  */
 class IdleTimeout {
-  private readonly controller = new AbortController();
+  private readonly timeout = new AbortController();
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly onUserAbort = () => this.controller.abort();
+  readonly signal: AbortSignal;
   fired = false;
 
   constructor(
     private readonly ms: number,
-    private readonly user: AbortSignal | undefined,
+    user: AbortSignal | undefined,
   ) {
-    if (user?.aborted) this.controller.abort();
-    else user?.addEventListener("abort", this.onUserAbort, { once: true });
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
+    this.signal = user ? AbortSignal.any([user, this.timeout.signal]) : this.timeout.signal;
   }
 
   /** Starts (or restarts) the wait for the next chunk. */
@@ -129,13 +123,12 @@ class IdleTimeout {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.fired = true;
-      this.controller.abort();
+      this.timeout.abort();
     }, this.ms);
   }
 
   dispose(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.user?.removeEventListener("abort", this.onUserAbort);
   }
 }
