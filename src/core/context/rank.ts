@@ -91,7 +91,7 @@ export function isTestPath(path: string): boolean {
  * words: "unit test", "test suite", "the test class that…", "the test method for…", "a regression
  * test". "test" alone is not enough: "a test should be skipped" is about the code that runs tests.
  */
-export function aboutTests(question: string): boolean {
+function aboutTests(question: string): boolean {
   return ABOUT_TESTS.test(question);
 }
 
@@ -283,7 +283,7 @@ export function rankUnits(
 
   const ranked: RankedUnit[] = [];
   for (const [unit, e] of scores) ranked.push({ unit, score: round(e.score), reasons: e.reasons });
-  ranked.sort((a, b) => b.score - a.score || index.compareUnits(a.unit, b.unit));
+  sortRanked(index, ranked);
   liftMethodsOfBestClasses(index, ranked);
   if (askedForProse) return ranked;
   // Prose that even so scores under half the best unit is not worth its room on a question about code.
@@ -307,11 +307,11 @@ function proseDamped(index: RetrievalIndex, named: ReadonlySet<WorkspacePath>, u
  */
 function liftMethodsOfBestClasses(index: RetrievalIndex, ranked: RankedUnit[]): void {
   const best = new Map<number, { name: string; rank: number }>();
-  ranked.slice(0, CLASS_LIFT_TOP).forEach((r, i) => {
-    const unit = index.units[r.unit]!;
-    const doc = index.classOf[r.unit]!;
+  for (let i = 0; i < Math.min(CLASS_LIFT_TOP, ranked.length); i++) {
+    const unit = index.units[ranked[i]!.unit]!;
+    const doc = index.classOf[ranked[i]!.unit]!;
     if (unit.kind === "class" && doc >= 0 && !best.has(doc)) best.set(doc, { name: unit.name, rank: i + 1 });
-  });
+  }
   if (best.size === 0) return;
   for (const r of ranked) {
     if (index.units[r.unit]!.kind === "class") continue;
@@ -320,6 +320,11 @@ function liftMethodsOfBestClasses(index: RetrievalIndex, ranked: RankedUnit[]): 
     r.score = round(r.score * RankWeights.classMethods);
     r.reasons.push({ kind: "class", name: owner.name, rank: owner.rank });
   }
+  sortRanked(index, ranked);
+}
+
+/** Best first; equal scores in the index's unit order, so the ranking is deterministic. */
+function sortRanked(index: RetrievalIndex, ranked: RankedUnit[]): void {
   ranked.sort((a, b) => b.score - a.score || index.compareUnits(a.unit, b.unit));
 }
 
