@@ -290,11 +290,13 @@ function scenarios(
         await chat.locator("vscode-textarea").click();
         await page.keyboard.type("How does checkout compute the total?");
         await page.keyboard.press("Enter");
-        await chat.locator(".chip.valid").first().waitFor({ timeout: 30_000 });
-        assert.equal(await chat.locator(".chip.valid").count(), 2);
-        assert.match(await chat.locator(".turn .footer").last().innerText(), /context: \d+ spans · \d+ tokens/);
+        // Chips appear while the answer streams, so count them only once the turn has ended (its footer is filled).
+        const turn = chat.locator(".turn").last();
+        await turn.locator(".chip.valid").first().waitFor({ timeout: 30_000 });
+        await turn.locator(".footer", { hasText: /context: \d+ spans · \d+ tokens/ }).waitFor({ timeout: 30_000 });
+        assert.equal(await turn.locator(".chip.valid").count(), 2);
         await shot(page, "02-answer-with-chips");
-        await chat.locator(".chip.valid", { hasText: "cart.py:4-7" }).click();
+        await turn.locator(".chip.valid", { hasText: "cart.py:4-7" }).click();
         await page.locator(".tab.active", { hasText: "cart.py" }).waitFor({ timeout: 15_000 });
         // The cited lines are highlighted (a decoration that fades), not selected: a keystroke cannot replace them.
         const editor = page.locator(".editor-instance .monaco-editor").first();
