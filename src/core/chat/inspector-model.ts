@@ -140,6 +140,8 @@ export function describeReason(r: Reason): string {
       return `on the call path: ${r.role}`;
     case "class":
       return `a method of \`${r.name}\` (ranked #${r.rank})`;
+    case "bestFile":
+      return `a definition of ${r.file}, the best-ranked file`;
     case "history":
       return describeHistoryReason(r);
   }

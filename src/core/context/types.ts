@@ -17,6 +17,8 @@ export type Reason =
   | { kind: "explain"; role: string }
   /** A method of a class that ranks among the best units (its rank). */
   | { kind: "class"; name: string; rank: number }
+  /** A definition of the best-ranked code file, whose definitions are all named by their signatures while room lasts. */
+  | { kind: "bestFile"; file: string }
   | { kind: "history"; commits: number; example: { id: string; subject: string; year: number } };
 
 export interface ContextSpan {

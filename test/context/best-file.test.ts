@@ -1,0 +1,188 @@
+import assert from "node:assert/strict";
+import { after, test } from "node:test";
+import { engineFor } from "../helpers/context";
+
+/**
+ * A question about one module whose answer names definitions that the question's words do not
+ * reach: "how does a shelf restock" is answered in stock.py, where `Crate`, `reorder_point` and
+ * `Shelf.audit` explain the rest of the module, though nothing in the question points at them.
+ */
+const body = (name: string) =>
+  Array.from({ length: 14 }, (_, i) => `        ${name}_step_${i} = self.shelf_load(${i}) * ${i + 2}`).join("\n");
+const WAREHOUSE = `
+//- inventory/stock.py
+class Shelf:
+    """Where the stock of one item is kept until it is picked."""
+
+    def restock(self, item, amount):
+        """Restock the shelf with an item when its stock runs low."""
+${body("restock")}
+        return self.stock
+
+    def restock_from_back_room(self, item):
+        """Restock from the back room before ordering more."""
+${body("back")}
+        return self.stock
+
+    def audit(self):
+${body("audit")}
+        return True
+
+    def shelf_load(self, n):
+        return n
+
+
+class Crate:
+    def __init__(self, size):
+        self.size = size
+
+
+def reorder_point(history):
+    return max(history) // 2
+//- inventory/reports/restock_0.py
+def restock_report_0(item, stock):
+    """Report on restocking an item when its stock runs low (report 0)."""
+    return [item, stock, 0]
+//- inventory/reports/restock_1.py
+def restock_report_1(item, stock):
+    """Report on restocking an item when its stock runs low (report 1)."""
+    return [item, stock, 1]
+//- inventory/reports/restock_2.py
+def restock_report_2(item, stock):
+    """Report on restocking an item when its stock runs low (report 2)."""
+    return [item, stock, 2]
+//- inventory/reports/restock_3.py
+def restock_report_3(item, stock):
+    """Report on restocking an item when its stock runs low (report 3)."""
+    return [item, stock, 3]
+//- inventory/reports/restock_4.py
+def restock_report_4(item, stock):
+    """Report on restocking an item when its stock runs low (report 4)."""
+    return [item, stock, 4]
+//- inventory/reports/restock_5.py
+def restock_report_5(item, stock):
+    """Report on restocking an item when its stock runs low (report 5)."""
+    return [item, stock, 5]
+//- inventory/reports/restock_6.py
+def restock_report_6(item, stock):
+    """Report on restocking an item when its stock runs low (report 6)."""
+    return [item, stock, 6]
+//- inventory/reports/restock_7.py
+def restock_report_7(item, stock):
+    """Report on restocking an item when its stock runs low (report 7)."""
+    return [item, stock, 7]
+//- inventory/reports/restock_8.py
+def restock_report_8(item, stock):
+    """Report on restocking an item when its stock runs low (report 8)."""
+    return [item, stock, 8]
+//- inventory/reports/restock_9.py
+def restock_report_9(item, stock):
+    """Report on restocking an item when its stock runs low (report 9)."""
+    return [item, stock, 9]
+//- inventory/reports/restock_10.py
+def restock_report_10(item, stock):
+    """Report on restocking an item when its stock runs low (report 10)."""
+    return [item, stock, 10]
+//- inventory/reports/restock_11.py
+def restock_report_11(item, stock):
+    """Report on restocking an item when its stock runs low (report 11)."""
+    return [item, stock, 11]
+//- inventory/reports/restock_12.py
+def restock_report_12(item, stock):
+    """Report on restocking an item when its stock runs low (report 12)."""
+    return [item, stock, 12]
+//- inventory/reports/restock_13.py
+def restock_report_13(item, stock):
+    """Report on restocking an item when its stock runs low (report 13)."""
+    return [item, stock, 13]
+//- inventory/reports/restock_14.py
+def restock_report_14(item, stock):
+    """Report on restocking an item when its stock runs low (report 14)."""
+    return [item, stock, 14]
+//- inventory/reports/restock_15.py
+def restock_report_15(item, stock):
+    """Report on restocking an item when its stock runs low (report 15)."""
+    return [item, stock, 15]
+//- inventory/reports/restock_16.py
+def restock_report_16(item, stock):
+    """Report on restocking an item when its stock runs low (report 16)."""
+    return [item, stock, 16]
+//- inventory/reports/restock_17.py
+def restock_report_17(item, stock):
+    """Report on restocking an item when its stock runs low (report 17)."""
+    return [item, stock, 17]
+//- inventory/reports/restock_18.py
+def restock_report_18(item, stock):
+    """Report on restocking an item when its stock runs low (report 18)."""
+    return [item, stock, 18]
+//- inventory/reports/restock_19.py
+def restock_report_19(item, stock):
+    """Report on restocking an item when its stock runs low (report 19)."""
+    return [item, stock, 19]
+//- inventory/reports/restock_20.py
+def restock_report_20(item, stock):
+    """Report on restocking an item when its stock runs low (report 20)."""
+    return [item, stock, 20]
+//- inventory/reports/restock_21.py
+def restock_report_21(item, stock):
+    """Report on restocking an item when its stock runs low (report 21)."""
+    return [item, stock, 21]
+//- inventory/reports/restock_22.py
+def restock_report_22(item, stock):
+    """Report on restocking an item when its stock runs low (report 22)."""
+    return [item, stock, 22]
+//- inventory/reports/restock_23.py
+def restock_report_23(item, stock):
+    """Report on restocking an item when its stock runs low (report 23)."""
+    return [item, stock, 23]
+//- inventory/reports/restock_24.py
+def restock_report_24(item, stock):
+    """Report on restocking an item when its stock runs low (report 24)."""
+    return [item, stock, 24]
+//- inventory/reports/restock_25.py
+def restock_report_25(item, stock):
+    """Report on restocking an item when its stock runs low (report 25)."""
+    return [item, stock, 25]
+//- inventory/reports/restock_26.py
+def restock_report_26(item, stock):
+    """Report on restocking an item when its stock runs low (report 26)."""
+    return [item, stock, 26]
+//- inventory/reports/restock_27.py
+def restock_report_27(item, stock):
+    """Report on restocking an item when its stock runs low (report 27)."""
+    return [item, stock, 27]
+//- inventory/reports/restock_28.py
+def restock_report_28(item, stock):
+    """Report on restocking an item when its stock runs low (report 28)."""
+    return [item, stock, 28]
+//- inventory/reports/restock_29.py
+def restock_report_29(item, stock):
+    """Report on restocking an item when its stock runs low (report 29)."""
+    return [item, stock, 29]
+`;
+
+const ctx = engineFor(WAREHOUSE);
+after(async () => (await ctx).cleanup());
+
+test("the best-ranked file names its other definitions by their signatures, with a reason that says so", async () => {
+  const { engine } = await ctx;
+  const pack = engine.build("How does a shelf restock an item when the stock runs low?", { budget: 1500 });
+  const named = pack.spans.filter((s) => s.reasons.some((r) => r.kind === "bestFile"));
+  assert.ok(named.length > 0, pack.text);
+  for (const s of named) {
+    assert.equal(s.file, "inventory/stock.py");
+    assert.ok(s.reasons.every((r) => r.kind !== "bestFile" || r.file === "inventory/stock.py"));
+  }
+  // The module's other class and function, which nothing in the question reaches.
+  assert.match(pack.text, /^\s*\d+ \| class Crate:$/m, pack.text);
+  assert.match(pack.text, /^\s*\d+ \| def reorder_point\(history\):$/m, pack.text);
+});
+
+test("an explained call path keeps its room: no best file is named", async () => {
+  const { engine } = await ctx;
+  const pack = engine.build("restock", {
+    budget: 700,
+    focus: [{ file: "inventory/stock.py", line: 5, role: "definition" }],
+  });
+  assert.ok(!pack.spans.some((s) => s.reasons.some((r) => r.kind === "bestFile")), pack.text);
+});
