@@ -185,9 +185,12 @@ export function buildContext(
   // Full spans keep the same room at every budget; the outline, elided units and bare signatures
   // share the rest, so a small budget's floor for the outline is taken from the elided units.
   // An explained call path decides its own files; only a question's ranking names a best file.
-  const bestFile = options.focus?.length ? 0 : 1;
+  const namesBestFile = !options.focus?.length;
   const fullLimit =
-    budget - historyReserve - Math.floor(budget * NOT_FULL_SHARE) - bestFile * Math.floor(budget * BEST_FILE_FROM_FULL);
+    budget -
+    historyReserve -
+    Math.floor(budget * NOT_FULL_SHARE) -
+    (namesBestFile ? Math.floor(budget * BEST_FILE_FROM_FULL) : 0);
   // A class that is on a call path only as the type of a method shows its skeleton, so the
   // path's own units keep their room.
   const trySkeleton = (r: RankedUnit) => {
@@ -240,12 +243,10 @@ export function buildContext(
       }
     return false;
   };
-  if (bestFile > 0) {
-    const file = ranked.map((r) => index.units[r.unit]!.file).find((f) => !isProsePath(f));
-    if (file !== undefined)
-      for (const r of bestFileDefinitions(index, ranked, file, chosen))
-        tryBare(r, fullLimit + Math.floor(budget * BEST_FILE_SHARE));
-  }
+  const bestFile = namesBestFile ? bestCodeFile(index, ranked) : undefined;
+  if (bestFile !== undefined)
+    for (const r of bestFileDefinitions(index, ranked, bestFile, chosen))
+      tryBare(r, fullLimit + Math.floor(budget * BEST_FILE_SHARE));
   // Breadth before depth: every strongly ranked file gets at least its best unit's signature,
   // then the remaining room goes to the next-ranked units.
   const files = new Set<string>();
@@ -345,6 +346,15 @@ export function buildContext(
       ms: { rank: ms(t1 - t0), select: ms(t2 - t1), render: ms(t3 - t2), total: ms(t3 - t0) },
     },
   };
+}
+
+/** The file of the best-ranked unit that is code, not prose. */
+function bestCodeFile(index: RetrievalIndex, ranked: readonly RankedUnit[]): WorkspacePath | undefined {
+  for (const r of ranked) {
+    const file = index.units[r.unit]!.file;
+    if (!isProsePath(file)) return file;
+  }
+  return undefined;
 }
 
 /**
