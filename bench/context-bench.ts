@@ -70,7 +70,10 @@ const variants = (flag("history-variants") ?? "")
   .filter(Boolean)
   .map((v) => {
     const [name, w] = v.split("=");
-    const [history, historyFile, historyCommits, historyDamp, historySharp] = w!.split(":").map(Number);
+    // An empty field keeps the shipped weight (Number("") would be 0).
+    const [history, historyFile, historyCommits, historyDamp, historySharp] = w!
+      .split(":")
+      .map((x) => (x === "" ? NaN : Number(x)));
     const weights = { history, historyFile, historyCommits, historyDamp, historySharp };
     return {
       name: `+${name}`,

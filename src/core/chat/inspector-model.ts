@@ -142,6 +142,8 @@ export function describeReason(r: Reason): string {
       return `a method of \`${r.name}\` (ranked #${r.rank})`;
     case "bestFile":
       return `a definition of ${r.file}, the best-ranked file`;
+    case "owner":
+      return `the class of \`${r.method}\`, which is shown`;
     case "history":
       return describeHistoryReason(r);
   }

@@ -263,6 +263,9 @@ export function buildContext(
   }
   for (const r of ranked)
     if (!chosen.has(r.unit)) tryAdd(r, "elided", budget - outlineReserve - historyReserve - signatureReserve);
+  // A method shown without its class's header reads out of place: the class line comes first of
+  // the bare signatures.
+  for (const r of ownersOfChosen(index, ranked, chosen)) tryBare(r, budget - outlineReserve - historyReserve);
   // Then the next-ranked definitions by their signatures alone, as many as the rest of the room holds.
   for (const r of ranked) if (!chosen.has(r.unit)) tryBare(r, budget - outlineReserve - historyReserve);
   const recent =
@@ -381,6 +384,49 @@ function bestFileDefinitions(
   return out.sort(
     (a, b) => isMethod(a.unit) - isMethod(b.unit) || b.score - a.score || index.compareUnits(a.unit, b.unit),
   );
+}
+
+/**
+ * The class header units of the chosen methods whose class is not chosen, in the order their
+ * methods were chosen (best first), each with an `owner` reason naming the method.
+ */
+function ownersOfChosen(
+  index: RetrievalIndex,
+  ranked: readonly RankedUnit[],
+  chosen: ReadonlyMap<number, Choice>,
+): RankedUnit[] {
+  const out = new Map<number, RankedUnit>();
+  let scoreOf: Map<number, RankedUnit> | undefined;
+  for (const c of chosen.values()) {
+    const method = index.units[c.ranked.unit]!;
+    if (method.kind !== "method") continue;
+    const dot = method.name.lastIndexOf(".");
+    if (dot < 0) continue;
+    const owner = method.name.slice(0, dot);
+    const header = classHeader(index, method.file, owner, method.start);
+    if (header === undefined || chosen.has(header) || out.has(header)) continue;
+    if (!scoreOf) {
+      scoreOf = new Map();
+      for (const r of ranked) scoreOf.set(r.unit, r);
+    }
+    // It stands or falls with its method: when the exact count overshoots, it is dropped no sooner.
+    const reason: Reason = { kind: "owner", method: method.name };
+    const r = scoreOf.get(header);
+    const score = Math.max(r?.score ?? 0, c.ranked.score);
+    out.set(header, { unit: header, score, reasons: [...(r?.reasons ?? []), reason] });
+  }
+  return [...out.values()];
+}
+
+/** The first unit of class `name` in `file` (its header), before line `before`. */
+function classHeader(index: RetrievalIndex, file: WorkspacePath, name: string, before: number): number | undefined {
+  let header: number | undefined;
+  for (const u of index.unitsByFile.get(file) ?? []) {
+    const unit = index.units[u]!;
+    if (unit.name !== name || unit.kind === "method" || unit.kind === "function" || unit.start >= before) continue;
+    if (header === undefined || unit.start < index.units[header]!.start) header = u;
+  }
+  return header;
 }
 
 /** A run of signatures gives its best unit's reasons, and says when it names the best file's definitions. */

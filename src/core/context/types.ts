@@ -19,6 +19,8 @@ export type Reason =
   | { kind: "class"; name: string; rank: number }
   /** A definition of the best-ranked code file, whose definitions are all named by their signatures while room lasts. */
   | { kind: "bestFile"; file: string }
+  /** The class whose method is shown: named by its signature so the method reads in its place. */
+  | { kind: "owner"; method: string }
   | { kind: "history"; commits: number; example: { id: string; subject: string; year: number } };
 
 export interface ContextSpan {
