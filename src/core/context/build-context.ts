@@ -195,13 +195,14 @@ export function buildContext(
   const signatureReserve = Math.floor(budget * SIGNATURE_SHARE);
   // Full spans keep the same room at every budget; the outline, elided units and bare signatures
   // share the rest, so a small budget's floor for the outline is taken from the elided units.
-  // An explained call path decides its own files; only a question's ranking names a best file.
-  const namesBestFile = !options.focus?.length;
+  // An explained call path decides its own files; only a question's ranking names a best file and
+  // caps a file's share.
+  const rankingDecidesFiles = !options.focus?.length;
   const fullLimit =
     budget -
     historyReserve -
     Math.floor(budget * NOT_FULL_SHARE) -
-    (namesBestFile ? Math.floor(budget * BEST_FILE_FROM_FULL) : 0);
+    (rankingDecidesFiles ? Math.floor(budget * BEST_FILE_FROM_FULL) : 0);
   // A class that is on a call path only as the type of a method shows its skeleton, so the
   // path's own units keep their room.
   const trySkeleton = (r: RankedUnit) => {
@@ -211,12 +212,10 @@ export function buildContext(
     return add(r, "pruned", ranges, counter.count(renderSpan("S000", unit, "pruned", lines, ranges)) + 1, fullLimit);
   };
   // Whole units while they fit; a long unit that no longer fits whole is pruned to its best lines.
-  // One file's full spans stop at its share, unless the question names something in it or a call
-  // path decides the files.
-  const capsFiles = !options.focus?.length;
+  // One file's full spans stop at its share, unless the question names something in it.
   const fileFullCap = budget * FILE_FULL_SHARE;
   const fullByFile = new Map<string, number>();
-  const namedFiles = capsFiles ? filesTheQuestionNames(index, ranked) : undefined;
+  const namedFiles = rankingDecidesFiles ? filesTheQuestionNames(index, ranked) : undefined;
   for (const r of ranked) {
     if (isTypeOnPath(r, index.units[r.unit]!)) {
       trySkeleton(r);
@@ -263,7 +262,7 @@ export function buildContext(
       }
     return false;
   };
-  const bestFile = namesBestFile ? bestCodeFile(index, ranked) : undefined;
+  const bestFile = rankingDecidesFiles ? bestCodeFile(index, ranked) : undefined;
   if (bestFile !== undefined)
     for (const r of bestFileDefinitions(index, ranked, bestFile, chosen))
       tryBare(r, fullLimit + Math.floor(budget * BEST_FILE_SHARE));
@@ -443,7 +442,7 @@ function ownersOfChosen(
     const dot = method.name.lastIndexOf(".");
     if (dot < 0) continue;
     const owner = method.name.slice(0, dot);
-    const header = classHeader(index, method.file, owner, method.start);
+    const header = classHeader(index, method.file, owner);
     if (header === undefined || chosen.has(header) || out.has(header)) continue;
     if (!scoreOf) {
       scoreOf = new Map();
@@ -458,15 +457,13 @@ function ownersOfChosen(
   return [...out.values()];
 }
 
-/** The first unit of class `name` in `file` (its header), before line `before`. */
-function classHeader(index: RetrievalIndex, file: WorkspacePath, name: string, before: number): number | undefined {
-  let header: number | undefined;
-  for (const u of index.unitsByFile.get(file) ?? []) {
+/** The header unit of class `name` (qualified) in `file`: its definition, found by name. */
+function classHeader(index: RetrievalIndex, file: WorkspacePath, name: string): number | undefined {
+  for (const u of index.definitions.get(name) ?? []) {
     const unit = index.units[u]!;
-    if (unit.name !== name || unit.kind === "method" || unit.kind === "function" || unit.start >= before) continue;
-    if (header === undefined || unit.start < index.units[header]!.start) header = u;
+    if (unit.file === file && unit.name === name && unit.kind !== "method" && unit.kind !== "function") return u;
   }
-  return header;
+  return undefined;
 }
 
 /** A run of signatures gives its best unit's reasons, and says when it names the best file's definitions. */
