@@ -217,6 +217,9 @@ async function run(dataFile: string): Promise<void> {
   let instances = loadInstances(dataFile);
   const repoFilter = flag("repo");
   if (repoFilter) instances = instances.filter((i) => i.repo.includes(repoFilter));
+  // `--instances a,b`: only these instance ids (to look into a few wins or losses).
+  const only = flag("instances")?.split(",");
+  if (only) instances = instances.filter((i) => only.includes(i.instance_id));
   const limit = Number(flag("limit") ?? instances.length);
   instances = instances
     .slice(0, limit)
@@ -416,6 +419,8 @@ interface Miss {
   /** 0-based position of its unit in the ranking; -1 when it is not ranked at all, -2 when no unit holds it. */
   rank: number;
   fate: "first line shown, a required line inside missing" | "not shown, its file shown" | "its file not shown";
+  /** Whether a line inside it besides the first is required: its signature alone would not count. */
+  needsBody: boolean;
 }
 const misses: Miss[] = [];
 let goldFunctions = 0;
@@ -437,6 +442,7 @@ function missedFunctions(
       const seen = shown.get(g.file) ?? new Set<number>();
       const unit = retrieval.unitAt(g.file, g.start);
       return {
+        needsBody: g.required.some((l) => l !== g.start),
         rank: unit === undefined ? -2 : (position.get(unit) ?? -1),
         fate: seen.has(g.start)
           ? "first line shown, a required line inside missing"
@@ -473,6 +479,10 @@ function printMisses(list: Miss[], budget: number): void {
       `${label.padEnd(18)}${fates.map((f) => String(inBucket.filter((m) => m.fate === f).length).padStart(20)).join("")}${String(inBucket.length).padStart(8)}`,
     );
   }
+  const signatureOnly = list.filter(
+    (m) => !m.needsBody && m.fate !== "first line shown, a required line inside missing",
+  );
+  console.log(`of these, ${signatureOnly.length} need only their first line (no required line inside)`);
   goldFunctions = 0;
 }
 

@@ -119,7 +119,7 @@ export function inspectorModel(
 export function describeReason(r: Reason): string {
   switch (r.kind) {
     case "bm25":
-      return `lexical match ${r.score} (${r.terms.join(", ")})`;
+      return `lexical match ${r.score} (${[...r.terms, ...(r.borrowed ?? []).map((t) => `${t}, from the best matches`)].join(", ")})`;
     case "identifier":
       return `names \`${r.name}\``;
     case "name":

@@ -1,5 +1,6 @@
 import type { WorkspacePath } from "../index/types";
 import { personalizedPageRank } from "./pagerank";
+import { expandQuery } from "./feedback";
 import { parseQuestion } from "./question";
 import type { RetrievalIndex } from "./retrieval-index";
 import { tokenize } from "./tokenize";
@@ -188,23 +189,32 @@ export function rankUnits(
   const evidence = new Evidence();
   const scores = evidence.byUnit;
 
-  const query = index.query(question);
+  const asked = index.query(question);
+  const mentions = parseQuestion(question);
+  // The question's words find the first hits; the words those hits share (feedback) find the rest.
+  const { query, borrowed } = expandQuery(
+    index,
+    asked,
+    index.searchUnits(asked, BM25_UNITS),
+    mentions.identifiers.length,
+  );
   const bm25 = index.searchUnits(query, BM25_UNITS);
   const best = bm25[0]?.score ?? 0;
+  const wasBorrowed = new Set(borrowed);
   for (const hit of bm25) {
     const s = hit.score / best;
-    const terms = hit.terms
-      .sort((a, b) => index.unitSearch.idf(b) - index.unitSearch.idf(a))
-      .slice(0, 6)
-      .map((t) => index.vocabulary.terms[t]!);
-    evidence.add(hit.doc, RankWeights.bm25 * s, { kind: "bm25", score: round(s), terms });
+    const matched = hit.terms.sort((a, b) => index.unitSearch.idf(b) - index.unitSearch.idf(a));
+    const terms = matched.filter((t) => !wasBorrowed.has(t)).slice(0, 6);
+    const via = matched.filter((t) => wasBorrowed.has(t)).slice(0, 3);
+    const reason: Reason = { kind: "bm25", score: round(s), terms: terms.map((t) => index.vocabulary.terms[t]!) };
+    if (via.length > 0) reason.borrowed = via.map((t) => index.vocabulary.terms[t]!);
+    evidence.add(hit.doc, RankWeights.bm25 * s, reason);
   }
   const fileHits = index.searchFiles(query, BM25_FILES);
   const bestFile = fileHits[0]?.score ?? 0;
   const fileScore = new Map<WorkspacePath, number>();
   for (const hit of fileHits) fileScore.set(hit.file, hit.score / bestFile);
 
-  const mentions = parseQuestion(question);
   for (const id of mentions.identifiers) {
     const parts = id.split(".");
     const names = new Set([id, parts.slice(-2).join("."), parts[parts.length - 1]!]);

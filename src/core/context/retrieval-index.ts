@@ -475,6 +475,11 @@ export class RetrievalIndex {
     return out;
   }
 
+  /** A unit's document: its term counts. */
+  unitTermCounts(unit: number): Map<number, number> {
+    return this.unitSearch.countsOf(this.unitDoc[unit]!);
+  }
+
   /** BM25 over units: hits name units. */
   searchUnits(query: ReadonlyMap<number, number>, limit: number): Bm25Hit[] {
     const hits = this.unitSearch.search(query, limit, (a, b) => this.compareUnits(this.docUnit[a]!, this.docUnit[b]!));
@@ -780,7 +785,7 @@ function unitKey(unit: Unit): string {
   return `${unit.kind}\u0000${unit.name}`;
 }
 
-function compareStrings(a: string, b: string): number {
+export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

@@ -5,7 +5,8 @@ export type Range = [number, number];
 
 /** Why a span was picked; several can apply. */
 export type Reason =
-  | { kind: "bm25"; score: number; terms: string[] }
+  /** `borrowed`: words the question does not use, taken from its best matches (`feedback.ts`). */
+  | { kind: "bm25"; score: number; terms: string[]; borrowed?: string[] }
   | { kind: "identifier"; name: string }
   | { kind: "name"; terms: string[] }
   | { kind: "path"; mention: string }
