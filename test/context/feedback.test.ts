@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { describeReason } from "../../src/core/chat/inspector-model";
 import { expandQuery } from "../../src/core/context/feedback";
 import { rankUnits } from "../../src/core/context/rank";
 import { engineFor } from "../helpers/context";
@@ -39,6 +40,13 @@ test("words the best match shares with other code find that code, and the reason
     assert.ok(lexical?.kind === "bm25" && lexical.borrowed?.includes("evict_oldest"), JSON.stringify(evict.reasons));
     // None of the question's own words are in it: it is found by the borrowed ones alone.
     assert.deepEqual(lexical.terms, []);
+    assert.match(describeReason(lexical), /^lexical match [\d.]+ \(borrowed from the best matches: .*evict_oldest/);
+    // The best match has both: the question's words, then the borrowed ones, apart.
+    const own = ranked[0]!.reasons.find((r) => r.kind === "bm25")!;
+    assert.match(
+      describeReason(own),
+      /^lexical match 1 \((\w+, )*cache(, \w+)*; borrowed from the best matches: [\w, ]+\)$/,
+    );
   } finally {
     ctx.cleanup();
   }

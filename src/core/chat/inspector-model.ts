@@ -119,7 +119,12 @@ export function inspectorModel(
 export function describeReason(r: Reason): string {
   switch (r.kind) {
     case "bm25":
-      return `lexical match ${r.score} (${[...r.terms, ...(r.borrowed ?? []).map((t) => `${t}, from the best matches`)].join(", ")})`;
+      return `lexical match ${r.score} (${[
+        r.terms.join(", "),
+        r.borrowed?.length ? `borrowed from the best matches: ${r.borrowed.join(", ")}` : "",
+      ]
+        .filter(Boolean)
+        .join("; ")})`;
     case "identifier":
       return `names \`${r.name}\``;
     case "name":
