@@ -1,6 +1,6 @@
 import type { WorkspacePath } from "../index/types";
 import { personalizedPageRank } from "./pagerank";
-import { expandQuery } from "./feedback";
+import { expandQuery, FeedbackWeights } from "./feedback";
 import { parseQuestion } from "./question";
 import type { RetrievalIndex } from "./retrieval-index";
 import { tokenize } from "./tokenize";
@@ -192,10 +192,11 @@ export function rankUnits(
   const asked = index.query(question);
   const mentions = parseQuestion(question);
   // The question's words find the first hits; the words those hits share (feedback) find the rest.
+  // Only the feedback units are needed from the first search, not the whole candidate list.
   const { query, borrowed } = expandQuery(
     index,
     asked,
-    index.searchUnits(asked, BM25_UNITS),
+    index.searchUnits(asked, FeedbackWeights.docs),
     mentions.identifiers.length,
   );
   const bm25 = index.searchUnits(query, BM25_UNITS);
