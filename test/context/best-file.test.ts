@@ -169,7 +169,10 @@ test("the best-ranked file names its other definitions by their signatures, with
   const pack = engine.build("How does a shelf restock an item when the stock runs low?", { budget: 1500 });
   const named = pack.spans.filter((s) => s.reasons.some((r) => r.kind === "bestFile"));
   assert.ok(named.length > 0, pack.text);
-  for (const s of named) {
+  // The best file (place 1) is stock.py; a report file is the second-best.
+  const best = named.filter((s) => s.reasons.some((r) => r.kind === "bestFile" && r.place === 1));
+  assert.ok(best.length > 0, pack.text);
+  for (const s of best) {
     assert.equal(s.file, "inventory/stock.py");
     assert.ok(s.reasons.every((r) => r.kind !== "bestFile" || r.file === "inventory/stock.py"));
   }
@@ -185,4 +188,75 @@ test("an explained call path keeps its room: no best file is named", async () =>
     focus: [{ file: "inventory/stock.py", line: 5, role: "definition" }],
   });
   assert.ok(!pack.spans.some((s) => s.reasons.some((r) => r.kind === "bestFile")), pack.text);
+});
+
+/**
+ * Three modules answer "how is an order placed and shipped", the third least. Each has a
+ * definition that nothing in the question reaches and nothing calls: only the best two files
+ * name theirs. The files have one-letter names because a file's path words are in each of its
+ * units, and feedback would borrow a distinctive one and reach those definitions anyway.
+ */
+const ORDERS = `
+//- orders/a.py
+class Order:
+    """An order placed by a customer and shipped to them."""
+
+    def place_order(self, customer):
+        """Place the order for a customer: the order is placed, then shipped."""
+        self.customer = customer
+        return self
+
+
+class Invoice:
+    def __init__(self, total):
+        self.total = total
+
+
+def vendor_code(name):
+    return name.upper()
+//- orders/b.py
+def ship_order(order):
+    """Ship an order once it is placed."""
+    return order
+
+
+def carrier_for(region):
+    return "post" if region == "eu" else "courier"
+//- orders/c.py
+def return_order(order):
+    """Take back an order."""
+    return order
+
+
+def restocking_fee(total):
+    return total // 10
+${Array.from(
+  { length: 30 },
+  (_, i) => `//- orders/reports/report_${i}.py
+def order_report_${i}(order):
+    """Report on an order (report ${i})."""
+    return [order, ${i}]
+`,
+).join("")}`;
+
+const orders = engineFor(ORDERS);
+after(async () => (await orders).cleanup());
+
+test("the second-best file names its other definitions too, and the third does not", async () => {
+  const { engine } = await orders;
+  const pack = engine.build("How is an order placed and shipped?", { budget: 4000 });
+  const places = new Map<string, number>();
+  for (const s of pack.spans) for (const r of s.reasons) if (r.kind === "bestFile") places.set(r.file, r.place);
+  assert.deepEqual(
+    [...places.entries()].sort(),
+    [
+      ["orders/a.py", 1],
+      ["orders/b.py", 2],
+    ],
+    pack.text,
+  );
+  // Unreached and uncalled: named only because their files are the best two.
+  assert.match(pack.text, /^\s*\d+ \| def vendor_code\(name\):$/m, pack.text);
+  assert.match(pack.text, /^\s*\d+ \| def carrier_for\(region\):$/m, pack.text);
+  assert.doesNotMatch(pack.text, /^\s*\d+ \| def restocking_fee/m, pack.text);
 });

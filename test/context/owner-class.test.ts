@@ -5,7 +5,9 @@ import { engineFor } from "../helpers/context";
 /**
  * A question reaches a method, `Ledger.reverse_charge`, but nothing in it reaches its class: the
  * class's header and docstring speak of books and postings. The method shown alone would read out
- * of place, so its class is named by its signature, ahead of the other bare signatures.
+ * of place, so its class is named by its signature, ahead of the other bare signatures. Two
+ * other files match better, so ledger.py is not among the best two files, which name all their
+ * definitions anyway.
  */
 const filler = (name: string) =>
   Array.from({ length: 10 }, (_, i) => `        ${name}_${i} = self.total * ${i + 2}`).join("\n");
@@ -51,6 +53,10 @@ def card_payment_charge(card, payment):
 def reverse_card_charge_fee(card, payment):
     """The fee for a reversed card charge of a payment."""
     return payment.amount * 0.01
+//- books/refunds.py
+def refund_charge_to_card(payment, card):
+    """Reverse a charge so that the payment goes back to the card: a refund."""
+    return card.refund(payment)
 ${reports}`;
 
 const ctx = engineFor(BOOKS);

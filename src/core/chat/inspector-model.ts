@@ -146,7 +146,7 @@ export function describeReason(r: Reason): string {
     case "class":
       return `a method of \`${r.name}\` (ranked #${r.rank})`;
     case "bestFile":
-      return `a definition of ${r.file}, the best-ranked file`;
+      return `a definition of ${r.file}, the ${r.place === 1 ? "best" : "second-best"}-ranked file`;
     case "owner":
       return `the class of \`${r.method}\`, which is shown`;
     case "history":

@@ -18,8 +18,8 @@ export type Reason =
   | { kind: "explain"; role: string }
   /** A method of a class that ranks among the best units (its rank). */
   | { kind: "class"; name: string; rank: number }
-  /** A definition of the best-ranked code file, whose definitions are all named by their signatures while room lasts. */
-  | { kind: "bestFile"; file: string }
+  /** A definition of one of the two best-ranked code files (`place` 1 or 2), whose definitions are named by their signatures while room lasts. */
+  | { kind: "bestFile"; file: string; place: number }
   /** The class whose method is shown: named by its signature so the method reads in its place. */
   | { kind: "owner"; method: string }
   | { kind: "history"; commits: number; example: { id: string; subject: string; year: number } };
