@@ -130,6 +130,40 @@ test("a question that names nothing still gets the code the repository leans on"
   assert.ok(pack.spans.every((s) => s.reasons.some((r) => r.kind === "graph")));
 });
 
+test("the second-best file's signatures leave breadth its room: at 4k the 14 best files each show a signature", async () => {
+  // 30 files of ever fewer matches, as below, and the second-best file also defines 40 helpers
+  // that nothing reaches: naming them all would take the room the weaker files' signatures need.
+  let spec = "";
+  for (let i = 0; i < 30; i++) {
+    spec += `//- ledger/book_${String(i).padStart(2, "0")}.py\n`;
+    for (let j = 0; j < 8; j++) {
+      spec += `def settle_${i}_${j}(entries):\n    total = 0\n`;
+      for (let k = 0; k < 60; k++)
+        spec +=
+          k < 60 - 2 * i
+            ? `    total = reconcile(total, entries[${k}])  # ledger balance\n`
+            : `    total = carry(total, ${k})\n`;
+      spec += "    return total\n\n\n";
+    }
+    if (i === 1) for (let h = 0; h < 40; h++) spec += `def tally_${h}(count, weight, offset):\n    return count\n\n\n`;
+  }
+  const wide = await engineFor(spec);
+  try {
+    const pack = wide.engine.build("How is the ledger balance reconciled?", { budget: 4000 });
+    const files = new Set(pack.spans.map((s) => s.file));
+    // The second-best file still names what room is left.
+    assert.ok(
+      pack.spans.some((s) =>
+        s.reasons.some((r) => r.kind === "bestFile" && r.place === 2 && s.file === "ledger/book_01.py"),
+      ),
+      pack.text,
+    );
+    for (let i = 0; i < 14; i++) assert.ok(files.has(`ledger/book_${String(i).padStart(2, "0")}.py`), `book ${i}`);
+  } finally {
+    wide.cleanup();
+  }
+});
+
 test("breadth grows with the budget: at 8k tokens the 20 best files each show at least a signature", async () => {
   // 30 files of 8 similar functions; file i mentions the question's words less than file i-1.
   // Ranked by score alone, the elided signatures would all go to the first dozen files.

@@ -72,12 +72,14 @@ const BEST_FILE_SHARE = 0.05;
 const BEST_FILE_FROM_FULL = 0.025;
 /**
  * The second-best code file's other definitions are named too, within this further share, all of
- * it from the room of the units chosen after them (breadth, elided units, the next-ranked
- * signatures). Of the QA dev set's gold definitions at 8k, 120 lie in the second-best file and 45
- * of them were missed. QA dev set at 8k without history: function recall 57.9 % → 59.8 %, line
- * recall 58.5 % → 59.2 %, file-all 76.9 % → 76.3 % (one question). Two more files (4 % each)
- * reached 60.4 % function recall but cost 4.5 points of file-all; 7 % for the second file, 60.0 %
- * and 3.2 points; naming them after breadth instead gained only 0.1-0.2 points.
+ * it from the room of the units chosen after them (elided units, the next-ranked signatures), but
+ * never from the room breadth's files need for their signatures. Of the QA dev set's gold
+ * definitions at 8k, 120 lie in the second-best file and 45 of them were missed. QA dev set,
+ * file-all / function / line, with breadth by bare signatures: 8k without history 76.9 / 57.9 /
+ * 58.5 → 76.9 / 58.5 / 59.0, with history 78.2 / 58.9 / 58.5 → 78.8 / 59.9 / 58.5. Taking breadth's
+ * room as well reached 60.2 % function recall at 8k, but cost 2.5 points of file-all with history
+ * and 2.6 at 4k. Two more files (4 % each) reached 60.4 % but cost 4.5 points of file-all; 7 % for
+ * the second file, 60.0 % and 3.2 points; naming it after breadth gained only 0.1-0.2 points.
  */
 const SECOND_FILE_SHARE = 0.04;
 /**
@@ -244,15 +246,21 @@ export function buildContext(
    * span that names the file's neighbouring signatures too: the span's header is paid once.
    */
   const signatureHeader = counter.count(`[S000] ${"x".repeat(40)}:0000-0000 (signatures of 10 more definitions)\n`);
-  const tryBare = (r: RankedUnit, limit: number) => {
+  /** A unit's signature lines and their tokens in a run; none for module code, a block or prose. */
+  const bareSignature = (r: RankedUnit): { range: Range; tokens: number } | undefined => {
     const unit = index.units[r.unit]!;
-    if (unit.kind === "block" || isProsePath(unit.file) || !startsDefinition(unit)) return false;
+    if (unit.kind === "block" || isProsePath(unit.file) || !startsDefinition(unit)) return undefined;
     const lines = index.lines.get(unit.file)!;
     const [a, b] = signatureRange(unit, lines);
     let text = "";
     for (let n = a; n <= b; n++) text += `${n} | ${lines[n - 1] ?? ""}\n`;
-    const tokens = counter.count(text) + GAP_TOKENS + (joinsRun(r.unit) ? 0 : signatureHeader);
-    if (!add(r, "elided", [[a, b]], tokens, limit)) return false;
+    return { range: [a, b], tokens: counter.count(text) + GAP_TOKENS };
+  };
+  const tryBare = (r: RankedUnit, limit: number) => {
+    const bare = bareSignature(r);
+    if (!bare) return false;
+    const tokens = bare.tokens + (joinsRun(r.unit) ? 0 : signatureHeader);
+    if (!add(r, "elided", [bare.range], tokens, limit)) return false;
     chosen.get(r.unit)!.bare = true;
     return true;
   };
@@ -275,24 +283,47 @@ export function buildContext(
   };
   // The best and second-best code files name their other definitions, each within its share.
   const bestFiles = rankingDecidesFiles ? bestCodeFiles(index, ranked, 2) : [];
-  const bestFilesLimit = [BEST_FILE_SHARE, BEST_FILE_SHARE + SECOND_FILE_SHARE];
-  bestFiles.forEach((file, i) => {
-    for (const r of bestFileDefinitions(index, ranked, file, i + 1, chosen))
-      tryBare(r, fullLimit + Math.floor(budget * bestFilesLimit[i]!));
-  });
+  const nameDefinitionsOf = (place: number, limit: number) => {
+    const file = bestFiles[place - 1];
+    if (file !== undefined) for (const r of bestFileDefinitions(index, ranked, file, place, chosen)) tryBare(r, limit);
+  };
+  nameDefinitionsOf(1, fullLimit + Math.floor(budget * BEST_FILE_SHARE));
+  // The best unit of each of the best-ranked files (breadth, below).
+  const breadth = Math.max(5, Math.round((budget / 1000) * FILES_IN_BREADTH_PER_1K));
+  const breadthUnits: RankedUnit[] = [];
+  const breadthFiles = new Set<string>();
+  for (const r of ranked) {
+    const file = index.units[r.unit]!.file;
+    if (breadthFiles.has(file)) continue;
+    if (breadthFiles.size === breadth) break;
+    breadthFiles.add(file);
+    breadthUnits.push(r);
+  }
+  // The second-best file's signatures stop where breadth's room begins: what the files not shown
+  // yet cost by their bare signatures (QA dev set at 4k without history: file-all 66.0 % with the
+  // second file's whole share, 68.6 % so).
+  let breadthRoom = 0;
+  for (const r of breadthUnits) {
+    const file = index.units[r.unit]!.file;
+    const bare = filesUsed.has(file) || file === bestFiles[1] ? undefined : bareSignature(r);
+    if (bare) breadthRoom += bare.tokens + signatureHeader + fileHeaderCost(file);
+  }
+  nameDefinitionsOf(
+    2,
+    Math.min(
+      fullLimit + Math.floor(budget * (BEST_FILE_SHARE + SECOND_FILE_SHARE)),
+      budget - outlineReserve - historyReserve - breadthRoom,
+    ),
+  );
   // Breadth before depth: every strongly ranked file gets at least its best unit's bare signature,
   // then the remaining room goes to the next-ranked units. A signature, not an elided unit: it
   // names the file for a fifth of the room, and the next-ranked units get the rest (QA dev set at
-  // 8k without history: function recall 59.8 % → 60.2 %, file-all 76.3 % → 76.9 %).
+  // 8k without history, before the second file left breadth its room: function recall 59.8 % →
+  // 60.2 %, file-all 76.3 % → 76.9 %; at 4k without the second file, 68.6 / 50.6 / 50.6 → 69.2 /
+  // 51.3 / 50.5).
   // Module code and blocks have no signature and are elided.
-  const files = new Set<string>();
-  const breadth = Math.max(5, Math.round((budget / 1000) * FILES_IN_BREADTH_PER_1K));
-  for (const r of ranked) {
-    const file = index.units[r.unit]!.file;
-    if (files.has(file)) continue;
-    files.add(file);
-    if (files.size > breadth) break;
-    if (filesUsed.has(file)) continue;
+  for (const r of breadthUnits) {
+    if (filesUsed.has(index.units[r.unit]!.file)) continue;
     if (!tryBare(r, budget - outlineReserve - historyReserve))
       tryAdd(r, "elided", budget - outlineReserve - historyReserve - signatureReserve);
   }
