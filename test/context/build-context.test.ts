@@ -130,23 +130,36 @@ test("a question that names nothing still gets the code the repository leans on"
   assert.ok(pack.spans.every((s) => s.reasons.some((r) => r.kind === "graph")));
 });
 
-test("the second-best file's signatures leave breadth its room: at 4k the 14 best files each show a signature", async () => {
-  // 30 files of ever fewer matches, as below, and the second-best file also defines 40 helpers
-  // that nothing reaches: naming them all would take the room the weaker files' signatures need.
+/**
+ * 30 files `ledger/book_NN.py` of 8 functions of `lines` lines each; file i has `step` fewer lines
+ * that match "ledger balance reconciled" than file i-1, then `extra(i)`.
+ */
+function ledgerBooks(lines: number, step: number, extra: (i: number) => string = () => ""): string {
   let spec = "";
   for (let i = 0; i < 30; i++) {
     spec += `//- ledger/book_${String(i).padStart(2, "0")}.py\n`;
     for (let j = 0; j < 8; j++) {
       spec += `def settle_${i}_${j}(entries):\n    total = 0\n`;
-      for (let k = 0; k < 60; k++)
+      for (let k = 0; k < lines; k++)
         spec +=
-          k < 60 - 2 * i
+          k < lines - step * i
             ? `    total = reconcile(total, entries[${k}])  # ledger balance\n`
             : `    total = carry(total, ${k})\n`;
       spec += "    return total\n\n\n";
     }
-    if (i === 1) for (let h = 0; h < 40; h++) spec += `def tally_${h}(count, weight, offset):\n    return count\n\n\n`;
+    spec += extra(i);
   }
+  return spec;
+}
+
+test("the second-best file's signatures leave breadth its room: at 4k the 14 best files each show a signature", async () => {
+  // 30 files of ever fewer matches, as below, and the second-best file also defines 40 helpers
+  // that nothing reaches: naming them all would take the room the weaker files' signatures need.
+  const spec = ledgerBooks(60, 2, (i) =>
+    i === 1
+      ? Array.from({ length: 40 }, (_, h) => `def tally_${h}(count, weight, offset):\n    return count\n\n\n`).join("")
+      : "",
+  );
   const wide = await engineFor(spec);
   try {
     const pack = wide.engine.build("How is the ledger balance reconciled?", { budget: 4000 });
@@ -167,19 +180,7 @@ test("the second-best file's signatures leave breadth its room: at 4k the 14 bes
 test("breadth grows with the budget: at 8k tokens the 20 best files each show at least a signature", async () => {
   // 30 files of 8 similar functions; file i mentions the question's words less than file i-1.
   // Ranked by score alone, the elided signatures would all go to the first dozen files.
-  let spec = "";
-  for (let i = 0; i < 30; i++) {
-    spec += `//- ledger/book_${String(i).padStart(2, "0")}.py\n`;
-    for (let j = 0; j < 8; j++) {
-      spec += `def settle_${i}_${j}(entries):\n    total = 0\n`;
-      for (let k = 0; k < 30; k++)
-        spec +=
-          k < 30 - i
-            ? `    total = reconcile(total, entries[${k}])  # ledger balance\n`
-            : `    total = carry(total, ${k})\n`;
-      spec += "    return total\n\n\n";
-    }
-  }
+  const spec = ledgerBooks(30, 1);
   const wide = await engineFor(spec);
   try {
     const files = (budget: number) =>
