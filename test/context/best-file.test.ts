@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
+import { describeReason } from "../../src/core/chat/inspector-model";
 import { engineFor } from "../helpers/context";
 
 /**
@@ -259,4 +260,9 @@ test("the second-best file names its other definitions too, and the third does n
   assert.match(pack.text, /^\s*\d+ \| def vendor_code\(name\):$/m, pack.text);
   assert.match(pack.text, /^\s*\d+ \| def carrier_for\(region\):$/m, pack.text);
   assert.doesNotMatch(pack.text, /^\s*\d+ \| def restocking_fee/m, pack.text);
+  // The inspector says which of the two files named it.
+  const reasonOf = (file: string) =>
+    pack.spans.flatMap((s) => s.reasons).find((r) => r.kind === "bestFile" && r.file === file)!;
+  assert.equal(describeReason(reasonOf("orders/a.py")), "a definition of orders/a.py, the best-ranked file");
+  assert.equal(describeReason(reasonOf("orders/b.py")), "a definition of orders/b.py, the second-best-ranked file");
 });
