@@ -15,8 +15,12 @@ const modelFile = path.join(dir, "planted.gguf");
 const PLANTED = { layer: 2, head: 1 };
 let model: LocalModel;
 
-/** Real-looking code for the haystack: this repository's own sources. */
-const haystack = fs.readFileSync(path.join(__dirname, "../../src/core/context/build-context.ts"), "utf8").split("\n");
+/**
+ * Real-looking code for the haystack: a frozen copy of one of this repository's sources. Frozen, because
+ * which heads win the needle probe depends on the text around the needle, and editing the live source
+ * must not move a model test.
+ */
+const haystack = fs.readFileSync(path.join(__dirname, "fixtures", "haystack.ts.txt"), "utf8").split("\n");
 
 before(async () => {
   writeGguf(modelFile, makeTestModel({ layers: 4, planted: PLANTED }), "Q8_0");
