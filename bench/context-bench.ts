@@ -14,7 +14,6 @@
  */
 import { execSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { Bm25Index } from "../src/core/context/bm25";
 import { ContextEngine } from "../src/core/context/context-engine";
@@ -37,6 +36,7 @@ import {
   type SymbolRange,
 } from "./swebench";
 import { percentile } from "./stats";
+import { materialize, mirrorOf, work } from "./trees";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -51,8 +51,6 @@ const dataFiles = (
 )
   .split(",")
   .filter(Boolean);
-const mirrors = process.env.THREADLINE_MIRRORS ?? path.resolve("..", ".mirror");
-const work = path.join(os.tmpdir(), "threadline-bench");
 /**
  * `--misses`: where the gold functions that the context misses at the middle budget were lost (without
  * history): the rank of the unit that holds each, and whether its first line or its file was shown.
@@ -102,8 +100,6 @@ interface Row {
   ms: number;
 }
 
-const mirrorOf = (instance: Instance) => path.join(mirrors, instance.repo.replace("/", "+"), "repo");
-
 /**
  * The history an instance may see: commits that are ancestors of its base
  * commit, read from the mirror exactly as `context --git-dir --git-rev` reads
@@ -141,26 +137,6 @@ async function historyFor(instance: Instance): Promise<{ index: HistoryIndex; ms
 }
 const leakChecks: number[] = [];
 const stores = new Map<string, CommitStore>();
-
-function materialize(instance: Instance): string | undefined {
-  const gitDir = mirrorOf(instance);
-  if (!fs.existsSync(gitDir)) return undefined;
-  const dir = path.join(work, "trees", instance.repo.replace("/", "+"));
-  const stamp = path.join(work, "trees", instance.repo.replace("/", "+") + ".commit");
-  if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === instance.base_commit) return dir;
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  // Snapshots may lack a few large blobs; archive what is there (tar still gets every readable file).
-  execSync(
-    `git --git-dir=${JSON.stringify(gitDir)} archive ${instance.base_commit} | tar -x -C ${JSON.stringify(dir)}`,
-    {
-      stdio: ["ignore", "ignore", "ignore"],
-      maxBuffer: 1 << 30,
-    },
-  );
-  fs.writeFileSync(stamp, instance.base_commit);
-  return dir;
-}
 
 /** SWE-bench's sparse retrieval: plain lower-cased words, whole files, BM25, fill in rank order. */
 function baseline(index: WorkspaceIndex, question: string, budget: number, counter: TokenCounter, bm: BaselineIndex) {

@@ -1,0 +1,41 @@
+/**
+ * The benchmark trees: each instance's repository at its base commit, unpacked from a bare git
+ * mirror (THREADLINE_MIRRORS, default ../.mirror, one `<owner>+<name>/repo` each, as the
+ * workplace's fetch tool brings them) under the system temp folder, never into the project.
+ */
+import { execSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { Instance } from "./swebench";
+
+const mirrors = process.env.THREADLINE_MIRRORS ?? path.resolve("..", ".mirror");
+/** Trees, index caches and history caches of every bench run. */
+export const work = path.join(os.tmpdir(), "threadline-bench");
+
+export const mirrorOf = (instance: Instance) => path.join(mirrors, instance.repo.replace("/", "+"), "repo");
+
+/**
+ * The instance's tree, unpacked once per (repository, base commit): instances are sorted by
+ * both, so a repository's tree is re-extracted only when its commit changes. Undefined when
+ * there is no mirror of the repository.
+ */
+export function materialize(instance: Instance): string | undefined {
+  const gitDir = mirrorOf(instance);
+  if (!fs.existsSync(gitDir)) return undefined;
+  const dir = path.join(work, "trees", instance.repo.replace("/", "+"));
+  const stamp = path.join(work, "trees", instance.repo.replace("/", "+") + ".commit");
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === instance.base_commit) return dir;
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  // Snapshots may lack a few large blobs; archive what is there (tar still gets every readable file).
+  execSync(
+    `git --git-dir=${JSON.stringify(gitDir)} archive ${instance.base_commit} | tar -x -C ${JSON.stringify(dir)}`,
+    {
+      stdio: ["ignore", "ignore", "ignore"],
+      maxBuffer: 1 << 30,
+    },
+  );
+  fs.writeFileSync(stamp, instance.base_commit);
+  return dir;
+}
