@@ -16,11 +16,9 @@ import { execSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Bm25Index } from "../src/core/context/bm25";
-import { ContextEngine } from "../src/core/context/context-engine";
 import { RankWeights, rankUnits } from "../src/core/context/rank";
 import type { RetrievalIndex } from "../src/core/context/retrieval-index";
 import type { TokenCounter } from "../src/core/context/token-counter";
-import { createNodeIndex } from "../src/core/index/node/create";
 import type { WorkspaceIndex } from "../src/core/index/workspace-index";
 import type { HistoryIndex } from "../src/core/history/history-index";
 import type { CommitStore } from "../src/core/history/commit-store";
@@ -36,7 +34,7 @@ import {
   type SymbolRange,
 } from "./swebench";
 import { percentile } from "./stats";
-import { materialize, mirrorOf, work } from "./trees";
+import { materialize, mirrorOf, openTree, work } from "./trees";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -211,14 +209,8 @@ async function run(dataFile: string): Promise<void> {
       skipped.add(instance.repo);
       continue;
     }
-    const index = createNodeIndex([{ name: "repo", path: dir }], {
-      cacheDir: path.join(work, "cache"),
-      assetsDir: path.resolve("dist"),
-    });
-    await index.build();
-    await index.save();
-    const engine = new ContextEngine(index);
-    prepareMs.push(engine.prepare());
+    const { index, engine, prepareMs: ms } = await openTree(dir);
+    prepareMs.push(ms);
     const retrieval = engine.retrievalIndex!;
     const counter = engine.counter("o200k_base");
     const bm = buildBaseline(retrieval.lines);

@@ -16,11 +16,9 @@
  * against one missed because the package had no room for it.
  */
 import * as path from "node:path";
-import { ContextEngine } from "../src/core/context/context-engine";
 import { rankUnits } from "../src/core/context/rank";
-import { createNodeIndex } from "../src/core/index/node/create";
 import { goldDefinitions, loadInstances, preImageLines, type Instance } from "./swebench";
-import { materialize, work } from "./trees";
+import { materialize, openTree } from "./trees";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -62,14 +60,7 @@ async function run(dataFile: string): Promise<void> {
   for (const [n, instance] of instances.entries()) {
     const dir = materialize(instance);
     if (!dir) continue;
-    const index = createNodeIndex([{ name: "repo", path: dir }], {
-      cacheDir: path.join(work, "cache"),
-      assetsDir: path.resolve("dist"),
-    });
-    await index.build();
-    await index.save();
-    const engine = new ContextEngine(index);
-    engine.prepare();
+    const { index, engine } = await openTree(dir);
     const retrieval = engine.retrievalIndex!;
     const ranked = rankUnits(retrieval, instance.problem_statement);
     const fileOrder = new Map<string, number>();

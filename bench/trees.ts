@@ -7,6 +7,8 @@ import { execSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { ContextEngine } from "../src/core/context/context-engine";
+import { createNodeIndex } from "../src/core/index/node/create";
 import type { Instance } from "./swebench";
 
 const mirrors = process.env.THREADLINE_MIRRORS ?? path.resolve("..", ".mirror");
@@ -38,4 +40,17 @@ export function materialize(instance: Instance): string | undefined {
   );
   fs.writeFileSync(stamp, instance.base_commit);
   return dir;
+}
+
+/** A tree's workspace index (built, or brought up to date from the bench's cache) and its warm context engine. */
+export async function openTree(dir: string) {
+  const index = createNodeIndex([{ name: "repo", path: dir }], {
+    cacheDir: path.join(work, "cache"),
+    assetsDir: path.resolve("dist"),
+  });
+  await index.build();
+  await index.save();
+  const engine = new ContextEngine(index);
+  const prepareMs = engine.prepare();
+  return { index, engine, prepareMs };
 }
