@@ -140,18 +140,20 @@ export function buildContext(
   ).slice(0, MAX_CANDIDATES);
   const t1 = performance.now();
   const budget = Math.max(0, Math.floor(options.budget));
-  const tokensOf = (r: RankedUnit, detail: Exclude<Detail, "pruned">) => {
-    const key = `${counter.encoding}:${detail}`;
+  /** A unit's token count in one rendering, counted once and kept with the index (see `tokenCosts`). */
+  const cachedCost = (r: RankedUnit, rendering: string, render: () => string) => {
+    const key = `${counter.encoding}:${rendering}`;
     let costs = index.tokenCosts.get(r.unit);
     if (!costs) index.tokenCosts.set(r.unit, (costs = new Map()));
     let n = costs.get(key);
-    if (n === undefined) {
-      const unit = index.units[r.unit]!;
-      n = counter.count(renderSpan("S000", unit, detail, index.lines.get(unit.file)!)) + 1;
-      costs.set(key, n);
-    }
+    if (n === undefined) costs.set(key, (n = counter.count(render())));
     return n;
   };
+  const tokensOf = (r: RankedUnit, detail: Exclude<Detail, "pruned">) =>
+    cachedCost(r, detail, () => {
+      const unit = index.units[r.unit]!;
+      return renderSpan("S000", unit, detail, index.lines.get(unit.file)!);
+    }) + 1;
   /** Cheap estimate, to skip exact counts of spans that plainly cannot fit. */
   const roughTokens = (r: RankedUnit, ranges: readonly Range[]) => {
     const unit = index.units[r.unit]!;
@@ -255,9 +257,13 @@ export function buildContext(
     if (unit.kind === "block" || isProsePath(unit.file) || !startsDefinition(unit)) return undefined;
     const lines = index.lines.get(unit.file)!;
     const [a, b] = signatureRange(unit, lines);
-    let text = "";
-    for (let n = a; n <= b; n++) text += `${n} | ${lines[n - 1] ?? ""}\n`;
-    return { range: [a, b], tokens: counter.count(text) + GAP_TOKENS };
+    // Counted once per unit: breadth's room, breadth and each signature tier ask again.
+    const tokens = cachedCost(r, "bare", () => {
+      let text = "";
+      for (let n = a; n <= b; n++) text += `${n} | ${lines[n - 1] ?? ""}\n`;
+      return text;
+    });
+    return { range: [a, b], tokens: tokens + GAP_TOKENS };
   };
   const tryBare = (r: RankedUnit, limit: number) => {
     const bare = bareSignature(r);
