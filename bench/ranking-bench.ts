@@ -17,7 +17,7 @@
  */
 import * as path from "node:path";
 import { rankUnits } from "../src/core/context/rank";
-import { goldDefinitions, loadInstances, preImageLines, type Instance } from "./swebench";
+import { goldDefinitions, goldFiles, loadInstances } from "./swebench";
 import { materialize, openTree } from "./trees";
 
 const args = process.argv.slice(2);
@@ -34,14 +34,6 @@ const dataFiles = (
 
 const FILE_PLACES = [1, 2, 5, 10, 20, 30];
 const UNIT_RANKS = [25, 50, 100, 400];
-
-/** Every file an instance's answer needs: a question's gold files, an issue's patched and expected files. */
-function goldFiles(instance: Instance): string[] {
-  if (instance.gold_files) return instance.gold_files;
-  return [
-    ...new Set([...preImageLines(instance.golden_patch ?? "").keys(), ...Object.keys(instance.expected_spans ?? {})]),
-  ];
-}
 
 async function run(dataFile: string): Promise<void> {
   let instances = loadInstances(dataFile);

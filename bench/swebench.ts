@@ -159,6 +159,14 @@ export function goldDefinitions(
   );
 }
 
+/** Every file an instance's answer needs: a question's gold files, an issue's patched and expected files. */
+export function goldFiles(instance: Instance): string[] {
+  if (instance.gold_files) return instance.gold_files;
+  return [
+    ...new Set([...preImageLines(instance.golden_patch ?? "").keys(), ...Object.keys(instance.expected_spans ?? {})]),
+  ];
+}
+
 /** The three measures for one instance, given the context's lines and each gold file's symbols. */
 export function score(
   instance: Instance,
@@ -168,9 +176,9 @@ export function score(
   if (instance.gold_files) return scoreQuestion(instance, shown);
   const gold = preImageLines(instance.golden_patch ?? "");
   const expected = instance.expected_spans ?? {};
-  const goldFiles = new Set([...gold.keys(), ...Object.keys(expected)]);
-  const fileRecall = [...goldFiles].every((f) => (shown.get(f)?.size ?? 0) > 0) ? 1 : 0;
-  const fileAny = [...goldFiles].some((f) => (shown.get(f)?.size ?? 0) > 0) ? 1 : 0;
+  const files = goldFiles(instance);
+  const fileRecall = files.every((f) => (shown.get(f)?.size ?? 0) > 0) ? 1 : 0;
+  const fileAny = files.some((f) => (shown.get(f)?.size ?? 0) > 0) ? 1 : 0;
   let lines = 0;
   let hit = 0;
   for (const [f, set] of gold) {
