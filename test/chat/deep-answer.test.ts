@@ -42,10 +42,10 @@ before(async () => {
     const user = messages[1]!.content;
     if (system === WORKER_PROMPT) {
       if (failWorker !== undefined && user.includes(`[S${failWorker}] `)) return { behaviour: "401" };
-      const first = /^\[(S\d+)\] (\S+):(\d+)-/m.exec(user)!;
+      const [, file, id, start] = /^## (\S+)\n\[(S\d+)\] .*\n *(\d+) \|/m.exec(user)!;
       const previous = /Notes from the previous worker:\n([\s\S]*)\n\nQuestion: /.exec(user)![1]!;
       const kept = previous.startsWith("(none yet") ? "Notes:" : previous;
-      return { behaviour: "ok", answer: `${kept} ${first[2]} has [${first[1]}:${first[3]}-${Number(first[3]) + 1}].` };
+      return { behaviour: "ok", answer: `${kept} ${file} has [${id}:${start}-${Number(start) + 1}].` };
     }
     if (system === MANAGER_PROMPT) {
       const notes = /\):\n([\s\S]*)\n\nQuestion: /.exec(user)![1]!;
@@ -96,7 +96,15 @@ test("chunks fit the worker budget, keep files together, and keep every span's i
   // Every span is in exactly one chunk, with the text it had in the package.
   assert.deepEqual(chunks.flatMap((c) => c.spans.map((s) => s.id)).sort(), pool.spans.map((s) => s.id).sort());
   for (const c of chunks)
-    for (const s of c.spans) assert.ok(c.text.includes(`[${s.id}] ${s.file}:`), `${s.id} rendered in chunk ${c.index}`);
+    for (const s of c.spans) {
+      const at = c.text.indexOf(`\n[${s.id}] `);
+      assert.ok(at >= 0, `${s.id} rendered in chunk ${c.index}`);
+      assert.equal(
+        c.text.lastIndexOf(`\n## ${s.file}\n`, at),
+        c.text.lastIndexOf("\n## ", at),
+        `${s.id} under its file`,
+      );
+    }
   // A file is split only when it cannot fit a chunk: here every file fits one.
   const chunkOfFile = new Map<string, Set<number>>();
   for (const c of chunks)

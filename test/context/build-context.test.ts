@@ -11,13 +11,15 @@ async function assertRangesVerbatim(pack: ContextPackage) {
   const { retrieval } = await ctx;
   for (const span of pack.spans) {
     const lines = retrieval.lines.get(span.file)!;
-    // The numbers are padded to the width of the span's last line, as its header gives it.
-    const header = new RegExp(`^\\[${span.id}\\] [^\\n]*:\\d+-(\\d+) `, "m").exec(pack.text);
-    const width = header![1]!.length;
     for (const [start, end] of span.ranges) {
       for (let n = start; n <= end; n++) {
-        const expected = `${String(n).padStart(width)} | ${lines[n - 1]}\n`;
-        assert.ok(pack.text.includes(expected), `${span.id} ${span.file}:${n} not verbatim in the text`);
+        // Numbers are padded to the width of the span's last line; a blank line ends at the bar.
+        const text = lines[n - 1]!;
+        const expected = `${n} |${text === "" ? "" : ` ${text}`}\n`;
+        assert.ok(
+          new RegExp(`^ *${expected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`, "m").test(pack.text),
+          `${span.id} ${span.file}:${n} not verbatim in the text`,
+        );
       }
     }
   }
@@ -36,7 +38,7 @@ test("the answer-bearing function is included in full, with its reasons", async 
   await assertRangesVerbatim(pack);
 });
 
-test("ids are S1..Sn in order of appearance, and each header names file and lines", async () => {
+test("ids are S1..Sn in order of appearance, each under its file's header", async () => {
   const { engine } = await ctx;
   const pack = engine.build("refund restocking fee round cents order", { budget: 2000 });
   assert.deepEqual(
@@ -45,8 +47,10 @@ test("ids are S1..Sn in order of appearance, and each header names file and line
   );
   let last = -1;
   for (const s of pack.spans) {
-    const at = pack.text.indexOf(`[${s.id}] ${s.file}:`);
+    const at = pack.text.indexOf(`[${s.id}] `);
     assert.ok(at > last, `${s.id} appears after the previous span`);
+    const fileHeader = pack.text.lastIndexOf("\n## ", at);
+    assert.equal(pack.text.slice(fileHeader + 4, pack.text.indexOf("\n", fileHeader + 1)), s.file, `${s.id}'s file`);
     last = at;
   }
   assert.match(pack.text, /# Outline\nshop\/\n( {2}\w+\.py\n)* {2}\w+\.py\n {4}(def|class) \w+/);

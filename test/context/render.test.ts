@@ -26,20 +26,20 @@ test("a file is cut into units: functions whole, class headers, module blocks", 
   assert.deepEqual(refunds, ["<module> 1-4", "compute_refund 5-11", "restocking_fee 12-15"]);
 });
 
-test("full spans number every line with its real line number", async () => {
+test("full spans number every line with its real line number; a blank line ends at the bar", async () => {
   const { retrieval } = await ctx;
   const unit = retrieval.units.find((u) => u.name === "compute_refund")!;
   const text = renderSpan("S3", unit, "full", retrieval.lines.get(unit.file)!);
   assert.equal(
     text,
-    "[S3] shop/refunds.py:5-11 (compute_refund)\n" +
+    "[S3] compute_refund\n" +
       " 5 | def compute_refund(order_id, reason):\n" +
       ' 6 |     """Refund the order total minus the restocking fee."""\n' +
       " 7 |     order = load_order(order_id)\n" +
       " 8 |     fee = restocking_fee(order)\n" +
       " 9 |     return round_cents(order.total - fee)\n" +
-      "10 | \n" +
-      "11 | \n",
+      "10 |\n" +
+      "11 |\n",
   );
   assert.deepEqual(shownRanges(unit, "full"), [[5, 11]]);
 });
@@ -50,7 +50,7 @@ test("elided spans keep signature and docstring and mark the rest with its line 
   const text = renderSpan("S1", unit, "elided", retrieval.lines.get(unit.file)!);
   assert.equal(
     text,
-    "[S1] shop/refunds.py:5-11 (compute_refund, body elided)\n" +
+    "[S1] compute_refund (body elided)\n" +
       " 5 | def compute_refund(order_id, reason):\n" +
       ' 6 |     """Refund the order total minus the restocking fee."""\n' +
       " ⋮ | (lines 7-11 elided)\n",
@@ -78,8 +78,8 @@ test("a bare signature runs through the line that names the definition, however 
   assert.deepEqual(signatureRange({ ...settle, start: 4 }, lines), [4, 6], "at most 3 lines once the name is in");
   assert.deepEqual(signatureRange(close, lines), [10, 10]);
   assert.equal(
-    renderSignatures("S4", "x.py", [settle, close], lines),
-    "[S4] x.py:1-11 (signatures of 2 more definitions)\n" +
+    renderSignatures("S4", [settle, close], lines),
+    "[S4] signatures of 2 more definitions\n" +
       " 1 | @a\n 2 | @b\n 3 | @c\n 4 | @d\n 5 | def settle(\n ⋮ |\n10 | def close(book):\n ⋮ |\n",
   );
 });

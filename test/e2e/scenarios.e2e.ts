@@ -438,7 +438,7 @@ function scenarios(
         assert.deepEqual(seen.tools.map((t) => t.name).sort(), ["threadline_context", "threadline_explain"]);
         assert.match(seen.text, /^Repository context for: How is tax applied at checkout\?/);
         assert.match(seen.text, /packageId: p_[0-9a-f]{12} \(\d+\/2000 o200k_base tokens, \d+ spans\)/);
-        assert.match(seen.text, /\[S\d+\] app\/pricing\.py:\d+-\d+ \(apply_tax\)/);
+        assert.match(seen.text, /## app\/pricing\.py\n(?:(?!## ).*\n)*?\[S\d+\] apply_tax\n/);
         assert.match(seen.text, /return amount \* 1\.19/);
         await page.locator(".tab.active", { hasText: "Untitled" }).waitFor({ timeout: 10_000 });
         await shot(page, "10-lm-tools-invoked");

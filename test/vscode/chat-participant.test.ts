@@ -74,7 +74,9 @@ test("@threadline answers through request.model with Threadline's context; only 
   );
   assert.equal(sent.length, 1);
   const prompt = sent[0]!.map((m) => m.content).join("\n");
-  assert.ok(prompt.includes(`[${refund.id}] ${refund.file}:`), "the package was sent to the Chat's model");
+  const at = prompt.indexOf(`\n[${refund.id}] `);
+  assert.ok(at > 0, "the package was sent to the Chat's model");
+  assert.equal(prompt.lastIndexOf(`\n## ${refund.file}\n`, at), prompt.lastIndexOf("\n## ", at), "under its file");
   assert.ok(prompt.includes("Question: How are refunds computed?"));
   const anchors = r.parts.filter((p) => p[0] === "anchor").map((p) => p[1] as { v: Location; title: string });
   assert.equal(anchors.length, 1);
@@ -113,8 +115,8 @@ test("/explain walks the named symbol, and the query is the symbol, not the inst
   await state.handler!({ prompt: "compute_refund", command: "explain", model }, { history: [] }, r.stream, token);
   const prompt = sent[0]!.map((m) => m.content).join("\n");
   assert.match(prompt, /Explain step by step how `compute_refund` works across files/);
-  assert.match(prompt, /\(compute_refund\)/);
-  assert.match(prompt, /\(load_order\)/, "a callee is on the path");
+  assert.match(prompt, /^\[S\d+\] compute_refund$/m);
+  assert.match(prompt, /^\[S\d+\] load_order$/m, "a callee is on the path");
 });
 
 test("in an untrusted workspace it says why in one line and offers to trust, sending nothing", async () => {

@@ -661,7 +661,7 @@ function render(
         while (g.choices[i + 1]?.bare) run.push(g.choices[++i]!);
         const units = run.map((x) => index.units[x.ranked.unit]!);
         const best = run.reduce((x, y) => (y.ranked.score > x.ranked.score ? y : x));
-        code += renderSignatures(id, g.file, units, index.lines.get(g.file)!) + "\n";
+        code += renderSignatures(id, units, index.lines.get(g.file)!) + "\n";
         spans.push({
           id,
           file: g.file,

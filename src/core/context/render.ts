@@ -9,8 +9,8 @@ import { simpleName } from "./units";
 export type Detail = "full" | "elided" | "pruned";
 
 export const CONTEXT_PREAMBLE =
-  "Repository context. Code lines are shown as `<line> | <code>` with their real line numbers; " +
-  "`⋮` marks lines left out. Cite a span as [S<n>] or [S<n>:<start>-<end>].\n\n";
+  "Repository context. Spans of code follow the `## <file>` they come from; each line is `<line> | <code>` " +
+  "with its real line number, and `⋮` marks lines left out. Cite a span as [S<n>] or [S<n>:<start>-<end>].\n\n";
 
 const MAX_DOC_LINES = 4;
 const MAX_OUTLINE_SYMBOLS = 25;
@@ -40,12 +40,12 @@ export function renderSpan(
 ): string {
   const width = String(unit.end).length;
   const label = unit.name === "<module>" ? "module code" : unit.name;
-  const note = detail === "elided" ? ", body elided" : detail === "pruned" ? ", pruned to the lines that matter" : "";
-  let out = `[${id}] ${unit.file}:${unit.start}-${unit.end} (${label}${note})\n`;
+  const note = detail === "elided" ? " (body elided)" : detail === "pruned" ? " (pruned to the lines that matter)" : "";
+  let out = `[${id}] ${label}${note}\n`;
   let next = unit.start;
   for (const [start, end] of ranges) {
     if (start > next) out += elision(width, next, start - 1);
-    for (let n = start; n <= end; n++) out += `${String(n).padStart(width)} | ${lines[n - 1] ?? ""}\n`;
+    for (let n = start; n <= end; n++) out += numberedLine(n, width, lines);
     next = end + 1;
   }
   if (next <= unit.end) out += elision(width, next, unit.end);
@@ -67,16 +67,11 @@ export function signatureRange(unit: Unit, lines: readonly string[]): Range {
  * a header, then each signature with `⋮` over what lies between and after.
  * A span per definition would spend more on headers than on the signatures.
  */
-export function renderSignatures(
-  id: string,
-  file: WorkspacePath,
-  units: readonly Unit[],
-  lines: readonly string[],
-): string {
+export function renderSignatures(id: string, units: readonly Unit[], lines: readonly string[]): string {
   const first = units[0]!;
   const last = units[units.length - 1]!;
   const width = String(last.end).length;
-  let out = `[${id}] ${file}:${first.start}-${last.end} (${units.length === 1 ? `${first.name}, signature only` : `signatures of ${units.length} more definitions`})\n`;
+  let out = `[${id}] ${units.length === 1 ? `${first.name} (signature only)` : `signatures of ${units.length} more definitions`}\n`;
   let next = first.start;
   // Between signatures a bare `⋮ |`: the line numbers already say what is left out, and the
   // "(lines a-b elided)" of other spans would cost as much as the signature itself.
@@ -84,11 +79,17 @@ export function renderSignatures(
   for (const unit of units) {
     const [start, end] = signatureRange(unit, lines);
     if (start > next) out += gap;
-    for (let n = Math.max(start, next); n <= end; n++) out += `${String(n).padStart(width)} | ${lines[n - 1] ?? ""}\n`;
+    for (let n = Math.max(start, next); n <= end; n++) out += numberedLine(n, width, lines);
     next = Math.max(next, end + 1);
   }
   if (next <= last.end) out += gap;
   return out;
+}
+
+/** `n | text`; a blank line ends at the bar, since the space after it would cost a token of its own. */
+function numberedLine(n: number, width: number, lines: readonly string[]): string {
+  const text = lines[n - 1] ?? "";
+  return text === "" ? `${String(n).padStart(width)} |\n` : `${String(n).padStart(width)} | ${text}\n`;
 }
 
 function elision(width: number, from: number, to: number): string {
