@@ -80,6 +80,6 @@ test("a bare signature runs through the line that names the definition, however 
   assert.equal(
     renderSignatures("S4", [settle, close], lines),
     "[S4] signatures of 2 more definitions\n" +
-      " 1 | @a\n 2 | @b\n 3 | @c\n 4 | @d\n 5 | def settle(\n ⋮ |\n10 | def close(book):\n ⋮ |\n",
+      " 1 | @a\n 2 | @b\n 3 | @c\n 4 | @d\n 5 | def settle(\n10 | def close(book):\n",
   );
 });

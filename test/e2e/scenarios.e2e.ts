@@ -112,10 +112,10 @@ const MEMORY_SUMMARY =
 
 /** A Deep Answer worker: the notes so far, plus the first span of its chunk, cited with its lines. */
 function workerNotes(user: string): string {
-  const first = /^\[(S\d+)\] (\S+):\d+-\d+/m.exec(user);
+  const first = /^## (\S+)\n\[(S\d+)\] /m.exec(user);
   const previous = /Notes from the previous worker:\n([\s\S]*)\n\nQuestion: /.exec(user)?.[1] ?? "";
   const kept = previous.startsWith("(none yet") ? "" : `${previous}\n`;
-  return first ? `${kept}- ${first[2]} [${first[1]}]` : previous;
+  return first ? `${kept}- ${first[1]} [${first[2]}]` : previous;
 }
 
 type Scenario = { name: string; run: () => Promise<void> };

@@ -103,8 +103,6 @@ const PRUNE_ABOVE_LINES = 24;
 /** A pruned unit keeps this share of its body lines (at least PRUNE_MIN_KEEP). */
 const PRUNE_KEEP_SHARE = 0.3;
 const PRUNE_MIN_KEEP = 6;
-/** The `  ⋮ |` line between two signatures of a run. */
-const GAP_TOKENS = 4;
 /** Room left after rendering below this is not worth another render for more signatures. */
 const MIN_SLACK = 30;
 /** Below this much room a pruned span (signature, markers, a few lines) cannot fit: do not try. */
@@ -250,7 +248,7 @@ export function buildContext(
    * A definition by its signature alone (decorators and def line), costed as one line of a
    * span that names the file's neighbouring signatures too: the span's header is paid once.
    */
-  const signatureHeader = counter.count(`[S000] ${"x".repeat(40)}:0000-0000 (signatures of 10 more definitions)\n`);
+  const signatureHeader = counter.count(`[S000] signatures of 10 more definitions\n`);
   /** A unit's signature lines and their tokens in a run; none for module code, a block or prose. */
   const bareSignature = (r: RankedUnit): { range: Range; tokens: number } | undefined => {
     const unit = index.units[r.unit]!;
@@ -263,7 +261,7 @@ export function buildContext(
       for (let n = a; n <= b; n++) text += `${n} | ${lines[n - 1] ?? ""}\n`;
       return text;
     });
-    return { range: [a, b], tokens: tokens + GAP_TOKENS };
+    return { range: [a, b], tokens };
   };
   const tryBare = (r: RankedUnit, limit: number) => {
     const bare = bareSignature(r);
