@@ -4,6 +4,7 @@ import { isProsePath, rankUnits, type RankedUnit } from "./rank";
 import {
   CONTEXT_PREAMBLE,
   fileHeader,
+  numberedLine,
   renderOutline,
   renderSignatures,
   renderSpan,
@@ -258,7 +259,8 @@ export function buildContext(
     // Counted once per unit: breadth's room, breadth and each signature tier ask again.
     const tokens = cachedCost(r, "bare", () => {
       let text = "";
-      for (let n = a; n <= b; n++) text += `${n} | ${lines[n - 1] ?? ""}\n`;
+      // Unpadded: a run pads to its last line's width, which is not known until the run is.
+      for (let n = a; n <= b; n++) text += numberedLine(n, 0, lines);
       return text;
     });
     return { range: [a, b], tokens };

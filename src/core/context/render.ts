@@ -83,8 +83,11 @@ export function renderSignatures(id: string, units: readonly Unit[], lines: read
   return out;
 }
 
-/** `n | text`; a blank line ends at the bar, since the space after it would cost a token of its own. */
-function numberedLine(n: number, width: number, lines: readonly string[]): string {
+/**
+ * `n | text`, the number padded to `width`; a blank line ends at the bar, since the space after
+ * it would cost a token of its own. Every code line of a package is written by this.
+ */
+export function numberedLine(n: number, width: number, lines: readonly string[]): string {
   const text = lines[n - 1] ?? "";
   return text === "" ? `${String(n).padStart(width)} |\n` : `${String(n).padStart(width)} | ${text}\n`;
 }
