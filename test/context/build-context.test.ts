@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import type { ContextPackage } from "../../src/core/context/types";
-import { SHOP, engineFor } from "../helpers/context";
+import { SHOP, engineFor, fileOfSpan } from "../helpers/context";
 
 const ctx = engineFor(SHOP);
 after(async () => (await ctx).cleanup());
@@ -47,10 +47,9 @@ test("ids are S1..Sn in order of appearance, each under its file's header", asyn
   );
   let last = -1;
   for (const s of pack.spans) {
-    const at = pack.text.indexOf(`[${s.id}] `);
+    const at = pack.text.indexOf(`\n[${s.id}] `);
     assert.ok(at > last, `${s.id} appears after the previous span`);
-    const fileHeader = pack.text.lastIndexOf("\n## ", at);
-    assert.equal(pack.text.slice(fileHeader + 4, pack.text.indexOf("\n", fileHeader + 1)), s.file, `${s.id}'s file`);
+    assert.equal(fileOfSpan(pack.text, s.id), s.file, `${s.id}'s file`);
     last = at;
   }
   assert.match(pack.text, /# Outline\nshop\/\n( {2}\w+\.py\n)* {2}\w+\.py\n {4}(def|class) \w+/);

@@ -22,6 +22,17 @@ export async function engineFor(spec: string) {
   };
 }
 
+/**
+ * The file a span is shown under in a context text: the `## path` header nearest before its
+ * `[id] ` header line. Undefined when the span is not in the text.
+ */
+export function fileOfSpan(text: string, id: string): string | undefined {
+  const at = text.indexOf(`\n[${id}] `);
+  if (at < 0) return undefined;
+  const header = text.lastIndexOf("\n## ", at);
+  return header < 0 ? undefined : text.slice(header + 4, text.indexOf("\n", header + 1));
+}
+
 /** A small billing service: the answer to "how are refunds computed" lives in refunds.py. */
 export const SHOP = `
 //- shop/refunds.py

@@ -3,7 +3,7 @@ import { after, before, test } from "node:test";
 // First: it installs the fake `vscode` module that the participant's module requires.
 import { state, type LanguageModelChatMessage, type Location } from "../helpers/fake-vscode";
 import { registerChatParticipant } from "../../src/vscode/chat-participant";
-import { SHOP, engineFor } from "../helpers/context";
+import { SHOP, engineFor, fileOfSpan } from "../helpers/context";
 
 type Part = [string, unknown];
 
@@ -74,9 +74,7 @@ test("@threadline answers through request.model with Threadline's context; only 
   );
   assert.equal(sent.length, 1);
   const prompt = sent[0]!.map((m) => m.content).join("\n");
-  const at = prompt.indexOf(`\n[${refund.id}] `);
-  assert.ok(at > 0, "the package was sent to the Chat's model");
-  assert.equal(prompt.lastIndexOf(`\n## ${refund.file}\n`, at), prompt.lastIndexOf("\n## ", at), "under its file");
+  assert.equal(fileOfSpan(prompt, refund.id), refund.file, "the package was sent to the Chat's model");
   assert.ok(prompt.includes("Question: How are refunds computed?"));
   const anchors = r.parts.filter((p) => p[0] === "anchor").map((p) => p[1] as { v: Location; title: string });
   assert.equal(anchors.length, 1);
