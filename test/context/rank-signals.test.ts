@@ -187,6 +187,45 @@ ${body}
   }
 });
 
+test("a class the question is about does not lift its unmatched methods above code that answers it", async () => {
+  const getter = (name: string) =>
+    `    def get_cookie_${name}(self, app):\n        return app.config["COOKIE_${name.toUpperCase()}"]\n\n`;
+  const ctx = await engineFor(`
+//- web/sessions.py
+class SessionInterface:
+    """How sessions are opened and saved: subclass it to store sessions elsewhere.
+    A session is opened when a request starts and saved when the request ends."""
+
+${["name", "domain", "path", "secure", "samesite"].map(getter).join("")}
+    def open_session(self, app, request):
+        raise NotImplementedError
+
+    def save_session(self, app, session, response):
+        raise NotImplementedError
+
+
+//- web/app.py
+def handle(app, request):
+    """Serve one request: open its session when the request starts, save it when the request ends."""
+    session = app.session_interface.open_session(app, request)
+    response = app.dispatch(request)
+    app.session_interface.save_session(app, session, response)
+    return response
+`);
+  try {
+    const ranked = rankUnits(
+      ctx.retrieval,
+      "Where is the session opened when a request starts and saved when it ends?",
+    );
+    const names = ranked.map((r) => ctx.retrieval.units[r.unit]!.name);
+    // Each getter would otherwise borrow all of its class's and file's weight, as open_session does.
+    for (const g of ["name", "domain", "path", "secure", "samesite"])
+      assert.ok(names.indexOf("handle") < names.indexOf(`SessionInterface.get_cookie_${g}`), names.join(", "));
+  } finally {
+    ctx.cleanup();
+  }
+});
+
 test("a class among the best units lifts its methods, which say why", async () => {
   const report = (name: string, doc: string) => `def ${name}(x):\n    """${doc}"""\n    return x\n\n\n`;
   const ctx = await engineFor(`
@@ -211,11 +250,14 @@ ${report("report_width", "The widest line of the report.")}
 `);
   try {
     const name = (r: { unit: number }) => ctx.retrieval.units[r.unit]!.name;
-    // The function's own words match the question better than the method's body does, but the
-    // method's class is among the best units, so the method comes first.
+    // The method's class is among the best units, so the method is lifted above the report's
+    // functions that match nothing, and says why. Its own words barely match, though, so it borrows
+    // only part of its class's and file's weight (`priorEvidence`) and stays below `describe`,
+    // whose own words match the question best.
     const ranked = rankUnits(ctx.retrieval, "How does the round shape work out its area from its radius?");
     const names = ranked.map(name);
-    assert.ok(names.indexOf("Circle.size") < names.indexOf("describe"), names.join(", "));
+    assert.ok(names.indexOf("Circle.size") < names.indexOf("report_header"), names.join(", "));
+    assert.ok(names.indexOf("describe") < names.indexOf("Circle.size"), names.join(", "));
     const lifted = ranked.find((r) => name(r) === "Circle.size")!.reasons.find((r) => r.kind === "class");
     assert.equal(lifted?.kind === "class" && lifted.name, "Circle");
     assert.ok(lifted?.kind === "class" && lifted.rank <= 3, JSON.stringify(lifted));
