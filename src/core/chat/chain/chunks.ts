@@ -1,4 +1,4 @@
-import { CONTEXT_PREAMBLE } from "../../context/render";
+import { CONTEXT_PREAMBLE, fileHeader } from "../../context/render";
 import type { TokenCounter } from "../../context/token-counter";
 import type { ContextPackage, ContextSpan } from "../../context/types";
 
@@ -40,7 +40,7 @@ export function splitIntoChunks(
     let text = CONTEXT_PREAMBLE + "# Code\n";
     let file: string | undefined;
     for (const p of parts) {
-      if (p.file !== file) text += `\n## ${p.file}\n`;
+      if (p.file !== file) text += fileHeader(p.file);
       file = p.file;
       text += p.text;
     }
