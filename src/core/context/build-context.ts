@@ -10,6 +10,7 @@ import {
   renderSpan,
   shownRanges,
   signatureRange,
+  signaturesHeader,
   type Detail,
 } from "./render";
 import type { RetrievalIndex } from "./retrieval-index";
@@ -249,7 +250,7 @@ export function buildContext(
    * A definition by its signature alone (decorators and def line), costed as one line of a
    * span that names the file's neighbouring signatures too: the span's header is paid once.
    */
-  const signatureHeader = counter.count(`[S000] signatures of 10 more definitions\n`);
+  const signatureHeader = counter.count(signaturesHeader("S000", 10, ""));
   /** A unit's signature lines and their tokens in a run; none for module code, a block or prose. */
   const bareSignature = (r: RankedUnit): { range: Range; tokens: number } | undefined => {
     const unit = index.units[r.unit]!;

@@ -73,7 +73,7 @@ export function renderSignatures(id: string, units: readonly Unit[], lines: read
   const first = units[0]!;
   const last = units[units.length - 1]!;
   const width = String(last.end).length;
-  let out = `[${id}] ${units.length === 1 ? `${first.name} (signature only)` : `signatures of ${units.length} more definitions`}\n`;
+  let out = signaturesHeader(id, units.length, first.name);
   let next = first.start;
   for (const unit of units) {
     const [start, end] = signatureRange(unit, lines);
@@ -81,6 +81,11 @@ export function renderSignatures(id: string, units: readonly Unit[], lines: read
     next = Math.max(next, end + 1);
   }
   return out;
+}
+
+/** The header line of a run of `count` bare signatures; `name` names a run of one. */
+export function signaturesHeader(id: string, count: number, name: string): string {
+  return `[${id}] ${count === 1 ? `${name} (signature only)` : `signatures of ${count} more definitions`}\n`;
 }
 
 /**
