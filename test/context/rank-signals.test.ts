@@ -250,8 +250,8 @@ ${report("report_width", "The widest line of the report.")}
 `);
   try {
     const name = (r: { unit: number }) => ctx.retrieval.units[r.unit]!.name;
-    // The method's class is among the best units, so the method is lifted above the report's
-    // functions that match nothing, and says why. Its own words barely match, though, so it borrows
+    // The method ranks above the report's functions that match nothing, and its class, among the
+    // best units, lifts it and says so (the reason below). Its own words barely match, so it borrows
     // only part of its class's and file's weight (`priorEvidence`) and stays below `describe`,
     // whose own words match the question best.
     const ranked = rankUnits(ctx.retrieval, "How does the round shape work out its area from its radius?");
