@@ -100,8 +100,17 @@ const SECOND_FILE_SHARE = 0.04;
 const FILE_FULL_SHARE = 0.5;
 /** How many pruned candidates are listed in the package. */
 const MAX_PRUNED_LISTED = 60;
-/** Units with more body lines than this are pruned to their best lines, unless among the strongest. */
+/** Units with more body lines than this are pruned to their best lines when they do not fit whole. */
 const PRUNE_ABOVE_LINES = 24;
+/**
+ * No one unit takes more than this share of the budget: a longer one is pruned to the best lines
+ * that fit in it. A 285-line function ranked third (sympy's `_init_ipython_printing`, on an issue
+ * about LaTeX printing) took 3.1k of 8k tokens whole, and the short method the fix was in, ranked
+ * ninth, got only its signature. Pruned to the share, it keeps its best lines and leaves the rest
+ * to the units after it. 25 % as issue 18 proposed; 15 % pruned the lines QA answers cite (dev set
+ * at 8k, function 63.5 % → 62.2 %).
+ */
+const UNIT_FULL_SHARE = 0.25;
 /** A pruned unit keeps this share of its body lines (at least PRUNE_MIN_KEEP). */
 const PRUNE_KEEP_SHARE = 0.3;
 const PRUNE_MIN_KEEP = 6;
@@ -117,6 +126,8 @@ interface Choice {
   tokens: number;
   /** Shown by its signature alone, in one span with the file's other bare signatures next to it. */
   bare?: true;
+  /** Pruned because whole it would take more than UNIT_FULL_SHARE of the budget. */
+  capped?: true;
 }
 
 /**
@@ -186,20 +197,19 @@ export function buildContext(
     return add(r, detail, ranges, tokensOf(r, detail), limit);
   };
   /** The unit's best lines, as many as its share allows: the share halves until the span fits the room left. */
-  const tryPruned = (r: RankedUnit, limit: number) => {
+  const tryPruned = (r: RankedUnit, limit: number, share = PRUNE_KEEP_SHARE, capped = false) => {
     if (limit - used < MIN_PRUNED_ROOM) return false;
     const unit = index.units[r.unit]!;
     const lines = index.lines.get(unit.file)!;
     const score = (n: number) => scorer.score(unit.file, n);
-    for (
-      let keep = Math.max(PRUNE_MIN_KEEP, Math.round((unit.end - unit.signatureEnd) * PRUNE_KEEP_SHARE));
-      ;
-      keep >>= 1
-    ) {
+    for (let keep = Math.max(PRUNE_MIN_KEEP, Math.round((unit.end - unit.signatureEnd) * share)); ; keep >>= 1) {
       const ranges = prunedRanges(unit, lines, score, keep);
       if (used + roughTokens(r, ranges) <= limit) {
         const tokens = counter.count(renderSpan("S000", unit, "pruned", lines, ranges)) + 1;
-        if (add(r, "pruned", ranges, tokens, limit)) return true;
+        if (add(r, "pruned", ranges, tokens, limit)) {
+          if (capped) chosen.get(r.unit)!.capped = true;
+          return true;
+        }
       }
       if (keep === 0) return false;
     }
@@ -232,6 +242,7 @@ export function buildContext(
   // Whole units while they fit; a long unit that no longer fits whole is pruned to its best lines.
   // One file's full spans stop at its share, unless the question names something in it.
   const fileFullCap = budget * FILE_FULL_SHARE;
+  const unitCap = budget * UNIT_FULL_SHARE;
   const fullByFile = new Map<string, number>();
   const namedFiles = rankingDecidesFiles ? filesTheQuestionNames(index, ranked) : undefined;
   for (const r of ranked) {
@@ -243,8 +254,15 @@ export function buildContext(
     const fileFull = fullByFile.get(unit.file) ?? 0;
     if (namedFiles && fileFull >= fileFullCap && !namedFiles.has(unit.file)) continue;
     const before = used;
-    if (tryAdd(r, "full", fullLimit) || (unit.end - unit.signatureEnd > PRUNE_ABOVE_LINES && tryPruned(r, fullLimit)))
-      fullByFile.set(unit.file, fileFull + used - before);
+    const long = unit.end - unit.signatureEnd > PRUNE_ABOVE_LINES;
+    const whole = long ? tokensOf(r, "full") : 0;
+    const added =
+      whole > unitCap
+        ? // As many of its best lines as the share holds: a tenth below the share's worth of its lines, which
+          // halves (in tryPruned) while the span does not fit.
+          tryPruned(r, Math.min(fullLimit, used + unitCap), (0.9 * unitCap) / whole, true)
+        : tryAdd(r, "full", fullLimit) || (long && tryPruned(r, fullLimit));
+    if (added) fullByFile.set(unit.file, fileFull + used - before);
   }
   /**
    * A definition by its signature alone (decorators and def line), costed as one line of a
@@ -405,7 +423,9 @@ export function buildContext(
           ? "body elided: ranked below the spans shown in full"
           : isTypeOnPath(choice.ranked, unit)
             ? "shown as a skeleton (header and fields): the class is on the call path only as the type"
-            : `lines pruned: they scored lowest for the question (${scorer.info.kind} scorer)`,
+            : choice.capped
+              ? `lines pruned: whole, it would take over ${UNIT_FULL_SHARE * 100} % of the budget; these scored lowest (${scorer.info.kind} scorer)`
+              : `lines pruned: they scored lowest for the question (${scorer.info.kind} scorer)`,
     });
   }
   const lineScores = packageLineScores(scorer, pack.spans);
