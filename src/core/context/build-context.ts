@@ -197,7 +197,7 @@ export function buildContext(
     return add(r, detail, ranges, tokensOf(r, detail), limit);
   };
   /** The unit's best lines, as many as its share allows: the share halves until the span fits the room left. */
-  const tryPruned = (r: RankedUnit, limit: number, share = PRUNE_KEEP_SHARE, capped = false) => {
+  const tryPruned = (r: RankedUnit, limit: number, share = PRUNE_KEEP_SHARE) => {
     if (limit - used < MIN_PRUNED_ROOM) return false;
     const unit = index.units[r.unit]!;
     const lines = index.lines.get(unit.file)!;
@@ -206,10 +206,7 @@ export function buildContext(
       const ranges = prunedRanges(unit, lines, score, keep);
       if (used + roughTokens(r, ranges) <= limit) {
         const tokens = counter.count(renderSpan("S000", unit, "pruned", lines, ranges)) + 1;
-        if (add(r, "pruned", ranges, tokens, limit)) {
-          if (capped) chosen.get(r.unit)!.capped = true;
-          return true;
-        }
+        if (add(r, "pruned", ranges, tokens, limit)) return true;
       }
       if (keep === 0) return false;
     }
@@ -256,13 +253,13 @@ export function buildContext(
     const before = used;
     const long = unit.end - unit.signatureEnd > PRUNE_ABOVE_LINES;
     const whole = long ? tokensOf(r, "full") : 0;
-    const added =
-      whole > unitCap
-        ? // As many of its best lines as the share holds: a tenth below the share's worth of its lines, which
-          // halves (in tryPruned) while the span does not fit.
-          tryPruned(r, Math.min(fullLimit, used + unitCap), (0.9 * unitCap) / whole, true)
-        : tryAdd(r, "full", fullLimit) || (long && tryPruned(r, fullLimit));
-    if (added) fullByFile.set(unit.file, fileFull + used - before);
+    if (whole > unitCap) {
+      // As many of its best lines as the share holds: a tenth below the share's worth of its lines,
+      // which halves (in tryPruned) while the span does not fit.
+      if (!tryPruned(r, Math.min(fullLimit, used + unitCap), (0.9 * unitCap) / whole)) continue;
+      chosen.get(r.unit)!.capped = true;
+    } else if (!tryAdd(r, "full", fullLimit) && !(long && tryPruned(r, fullLimit))) continue;
+    fullByFile.set(unit.file, fileFull + used - before);
   }
   /**
    * A definition by its signature alone (decorators and def line), costed as one line of a
