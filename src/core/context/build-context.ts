@@ -100,7 +100,7 @@ const SECOND_FILE_SHARE = 0.04;
 const FILE_FULL_SHARE = 0.5;
 /** How many pruned candidates are listed in the package. */
 const MAX_PRUNED_LISTED = 60;
-/** Units with more body lines than this are pruned to their best lines when they do not fit whole. */
+/** Units with more body lines than this are pruned to their best lines when they do not fit whole, or exceed UNIT_FULL_SHARE. */
 const PRUNE_ABOVE_LINES = 24;
 /**
  * No one unit takes more than this share of the budget: a longer one is pruned to the best lines
@@ -236,8 +236,9 @@ export function buildContext(
     const ranges = skeletonRanges(unit, lines);
     return add(r, "pruned", ranges, counter.count(renderSpan("S000", unit, "pruned", lines, ranges)) + 1, fullLimit);
   };
-  // Whole units while they fit; a long unit that no longer fits whole is pruned to its best lines.
-  // One file's full spans stop at its share, unless the question names something in it.
+  // Whole units while they fit; a long unit that no longer fits whole, or would take more than its
+  // share of the budget, is pruned to its best lines. One file's full spans stop at its share,
+  // unless the question names something in it.
   const fileFullCap = budget * FILE_FULL_SHARE;
   const unitCap = budget * UNIT_FULL_SHARE;
   const fullByFile = new Map<string, number>();
