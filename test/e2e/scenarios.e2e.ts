@@ -141,12 +141,10 @@ async function main(): Promise<number> {
     const scripted = MEMORY_TURNS.find(([question]) => q === question);
     if (scripted) return { behaviour: "ok", answer: scripted[1] };
     if (q.includes("#slowcite")) return { behaviour: "slow", answer: SLOW_CITED };
+    // Ten seconds of words: Stop must reach a stream still running, even on a loaded machine where
+    // clicking it took longer than the one second twenty words lasted (the endpoint then saw no abort).
     if (q.includes("#slow"))
-      return {
-        behaviour: "slow",
-        answer:
-          "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty",
-      };
+      return { behaviour: "slow", answer: Array.from({ length: 200 }, (_, i) => `word${i + 1}`).join(" ") };
     if (q.includes("#401")) return { behaviour: "401" };
     if (q.includes("#404")) return { behaviour: "404" };
     if (q.includes("#code")) return { behaviour: "ok", answer: CODE_ANSWER };
