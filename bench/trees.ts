@@ -28,6 +28,9 @@ export function materialize(instance: Instance): string | undefined {
   const dir = path.join(work, "trees", instance.repo.replace("/", "+"));
   const stamp = path.join(work, "trees", instance.repo.replace("/", "+") + ".commit");
   if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === instance.base_commit) return dir;
+  // The stamp goes first: a run stopped while the tree is being replaced must not find a stale
+  // stamp over a half-written tree next time.
+  fs.rmSync(stamp, { force: true });
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   // Snapshots may lack a few large blobs; archive what is there (tar still gets every readable file).
