@@ -52,8 +52,10 @@ const dataFiles = (
 /**
  * `--misses`: where the gold functions that the context misses at the middle budget were lost (without
  * history): the rank of the unit that holds each, and whether its first line or its file was shown.
+ * `--misses-list` names each one too, one line per missed function, to read the cases behind the counts.
  */
-const withMisses = args.includes("--misses");
+const listMisses = args.includes("--misses-list");
+const withMisses = listMisses || args.includes("--misses");
 /** `--history off` measures without the history signal only; by default both, in the same run. */
 const withHistory = flag("history") !== "off";
 /**
@@ -384,6 +386,10 @@ function winsAndLosses(rows: Row[], system: string, budgets: number[]): void {
 }
 
 interface Miss {
+  instance: string;
+  /** `file:qualified name`, and how many lines the definition spans. */
+  where: string;
+  lines: number;
   /** 0-based position of its unit in the ranking; -1 when it is not ranked at all, -2 when no unit holds it. */
   rank: number;
   fate: "first line shown, a required line inside missing" | "not shown, its file shown" | "its file not shown";
@@ -410,6 +416,9 @@ function missedFunctions(
       const seen = shown.get(g.file) ?? new Set<number>();
       const unit = retrieval.unitAt(g.file, g.start);
       return {
+        instance: instance.instance_id,
+        where: `${g.file}:${g.name}`,
+        lines: g.end - g.start + 1,
         needsBody: g.required.some((l) => l !== g.start),
         rank: unit === undefined ? -2 : (position.get(unit) ?? -1),
         fate: seen.has(g.start)
@@ -437,6 +446,12 @@ function printMisses(list: Miss[], budget: number): void {
     "its file not shown",
   ];
   console.log(`\nmissed gold functions at ${budget} (without history): ${list.length} of ${goldFunctions}`);
+  if (listMisses)
+    for (const m of list)
+      console.log(
+        `  ${m.instance} ${m.where} (${m.lines} lines${m.needsBody ? "" : ", first line only needed"}): ` +
+          `${m.rank >= 0 ? `ranked ${m.rank + 1}` : m.rank === -1 ? "not ranked" : "no unit holds it"}; ${m.fate}`,
+      );
   // Columns: its first line shown but a required line inside missing; not shown though its file is; file not shown.
   console.log(
     `${"".padEnd(18)}${["first line only", "file shown", "file not shown"].map((f) => f.padStart(20)).join("")}   total`,
