@@ -10,7 +10,7 @@ import { engineFor } from "../helpers/context";
  * definitions anyway.
  */
 const filler = (name: string) =>
-  Array.from({ length: 10 }, (_, i) => `        ${name}_${i} = self.total * ${i + 2}`).join("\n");
+  Array.from({ length: 16 }, (_, i) => `        ${name}_${i} = self.total * ${i + 2}`).join("\n");
 const reports = Array.from(
   { length: 24 },
   (_, i) => `//- books/reports/summary_${i}.py
