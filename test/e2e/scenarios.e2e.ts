@@ -379,7 +379,14 @@ function scenarios(
         await chat.locator("vscode-textarea").click();
         await page.keyboard.type("Tell me slowly #slow");
         await page.keyboard.press("Enter");
-        await chat.locator(".turn").last().locator(".answer.streaming").waitFor({ timeout: 15_000 });
+        // Stop once the endpoint is streaming, at its first word: the answer shows "streaming" from
+        // the moment it is asked, and on a loaded machine a click before the request had reached
+        // the endpoint stopped it there, so the endpoint had nothing to see end early.
+        await chat
+          .locator(".turn")
+          .last()
+          .locator(".answer.streaming", { hasText: "word" })
+          .waitFor({ timeout: 15_000 });
         await chat.locator("vscode-button", { hasText: "Stop" }).click();
         await chat.locator(".turn").last().locator(".notice", { hasText: "Stopped." }).waitFor({ timeout: 10_000 });
         // The socket's close reaches the endpoint a moment after the UI says "Stopped."; on a loaded
