@@ -285,7 +285,8 @@ export function buildContext(
     } else if (!tryAdd(r, "full", fullLimit) && !(long && tryPruned(r, fullLimit))) continue;
     fullByFile.set(unit.file, fileFull + used - before);
   }
-  // Then the short definitions among the best-ranked that found no room, whole, within a little more.
+  // Then the short definitions among the best-ranked that found no room, whole, within a little more
+  // (from the second on: the best-ranked was tried first, with all of the full tier's room).
   if (rankingDecidesFiles)
     for (const r of ranked.slice(1, SHORT_UNIT_RANKS)) {
       const unit = index.units[r.unit]!;
