@@ -58,7 +58,7 @@ test("elided spans keep signature and docstring and mark the rest with its line 
   assert.deepEqual(shownRanges(unit, "elided"), [[5, 6]]);
 });
 
-test("a bare signature runs through the line that names the definition, however many decorators come first", () => {
+test("a bare signature runs through the line that names the definition, however many decorators come first, and stops there", () => {
   const lines = [
     "@a",
     "@b",
@@ -75,8 +75,14 @@ test("a bare signature runs through the line that names the definition, however 
   const settle = { file: "x.py", start: 1, end: 9, name: "Book.settle", kind: "method" as const, signatureEnd: 8 };
   const close = { file: "x.py", start: 10, end: 11, name: "close", kind: "function" as const, signatureEnd: 10 };
   assert.deepEqual(signatureRange(settle, lines), [1, 5]);
-  assert.deepEqual(signatureRange({ ...settle, start: 4 }, lines), [4, 6], "at most 3 lines once the name is in");
+  assert.deepEqual(signatureRange({ ...settle, start: 4 }, lines), [4, 5], "no parameter lines after the name");
   assert.deepEqual(signatureRange(close, lines), [10, 10]);
+  const setter = ["@settle.setter", "def settle(self, value):", "    self._settle = value"];
+  assert.deepEqual(
+    signatureRange({ ...settle, start: 1, end: 3, signatureEnd: 2 }, setter),
+    [1, 2],
+    "a decorator that holds the name is not the name line",
+  );
   assert.equal(
     renderSignatures("S4", [settle, close], lines),
     "[S4] signatures of 2 more definitions\n" +
