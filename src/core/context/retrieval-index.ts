@@ -42,9 +42,10 @@ export interface SyncStats {
 
 /**
  * Bump when what the index derives from a file changes (units, tokenizing,
- * documents, edges): a persisted index of another version is rebuilt.
+ * documents, edges, or the rendering its kept token counts measure): a persisted
+ * index of another version is rebuilt. 8: a bare signature stops at its name line.
  */
-export const RETRIEVAL_SCHEMA_VERSION = 7;
+export const RETRIEVAL_SCHEMA_VERSION = 8;
 
 /**
  * The whole derived state as flat data for `v8.serialize` (see `packing.ts`);
