@@ -60,8 +60,9 @@ const SIGNATURE_SHARE = 0.11;
  * with 20 files, 73.7 % with 28; the whole set with bare signatures: 76.9 % at 3.5, 77.6 % at 5 and
  * at 7, where the room, not the count, runs out, and function recall 60.2 % and 60.0 %). Files of
  * prose blocks take no place, since breadth cannot show them: where a question lifts the docs,
- * 11 of the 28 places had gone to pages (at 8k without history, QA dev file-all 78.2 → 79.5 %,
- * SWE-bench dev 85.2 → 86.1 %; at 4k, QA function recall 54.3 → 54.1 %, two questions).
+ * pages had taken places (11 of the 28 on one flask question). At 8k without history, QA dev
+ * file-all 78.2 → 79.5 %, SWE-bench dev 85.2 → 86.1 %; at 4k, QA function recall 54.3 → 54.1 %
+ * (two questions).
  */
 const FILES_IN_BREADTH_PER_1K = 3.5;
 /**

@@ -54,9 +54,9 @@ export function renderSpan(
  * The lines that name a definition: its decorators and the line that holds its name, however many
  * decorators come first, but not the rest of a long parameter list. The lines after the name are
  * mostly `self,` and one parameter each, and a bare signature is there to name the definition:
- * cut to the name line, the same room names a fifth more of them (dev sets against up to 3 lines,
- * file-all / function / line: QA at 8k 79.5 / 64.1 / 63.2 → 79.5 / 64.4 / 63.4, at 4k 70.5 / 54.1 /
- * 51.7 → 69.9 / 55.1 / 52.0; SWE-bench unchanged at both; up to 2 lines was between them).
+ * cut to the name line, the same room names more of them (dev sets without history against up to
+ * 3 lines, file-all / function / line: QA at 8k 79.5 / 64.1 / 63.2 → 79.5 / 64.4 / 63.4, at 4k
+ * 70.5 / 54.1 / 51.7 → 69.9 / 55.0 / 52.0; SWE-bench unchanged at both; up to 2 lines was between).
  */
 export function signatureRange(unit: Unit, lines: readonly string[]): Range {
   return [
