@@ -48,11 +48,23 @@ test("no one unit takes over a quarter of the budget: a long one is pruned to it
   assert.match(pruned?.reason ?? "", /over 25 % of the budget/);
 });
 
-test("the best-ranked unit is shown whole even past the share: it is what the question is about", async () => {
+test("the best-ranked unit is shown whole past the share, up to its own larger one: it is what the question is about", async () => {
   const { engine } = await ctx;
-  const budget = 4000;
+  const budget = 6000;
   const pack = engine.build("What does init_printing configure for each printer?", { budget });
   const setup = pack.spans.find((s) => s.symbol === "init_printing");
   assert.equal(setup?.detail, "full", pack.text);
   assert.ok(setup.tokens > budget / 4, `${setup.tokens} tokens`);
+});
+
+test("the best-ranked unit too is pruned past its larger share (40 %) to the best lines within it", async () => {
+  const { engine } = await ctx;
+  const budget = 4000;
+  const pack = engine.build("What does init_printing configure for each printer?", { budget });
+  const setup = pack.spans.find((s) => s.symbol === "init_printing");
+  assert.equal(setup?.detail, "pruned", pack.text);
+  assert.ok(setup.tokens <= budget * 0.4, `${setup.tokens} tokens`);
+  assert.ok(setup.tokens > budget / 4, `${setup.tokens} tokens`);
+  const pruned = pack.pruned.find((p) => p.symbol === "init_printing");
+  assert.match(pruned?.reason ?? "", /over 40 % of the budget/);
 });

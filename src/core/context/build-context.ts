@@ -106,7 +106,7 @@ const FILE_FULL_SHARE = 0.5;
 const MAX_PRUNED_LISTED = 60;
 /**
  * Units with more body lines than this are pruned to their best lines when they do not fit whole,
- * or (but for the best-ranked) when whole they would exceed UNIT_FULL_SHARE.
+ * or when whole they would exceed UNIT_FULL_SHARE (BEST_UNIT_FULL_SHARE for the best-ranked).
  */
 const PRUNE_ABOVE_LINES = 24;
 /**
@@ -115,11 +115,20 @@ const PRUNE_ABOVE_LINES = 24;
  * about LaTeX printing) took 3.1k of 8k tokens whole, and the short method the fix was in, ranked
  * ninth, got only its signature. Pruned to the share, it keeps its best lines and leaves the rest
  * to the units after it. 25 % as issue 18 proposed; 15 % pruned the lines QA answers cite (dev set
- * at 8k, function 63.5 % → 62.2 %). The best-ranked unit is exempt: it is what the question is
- * about, and pruned it lost the line an issue's fix changes (SWE-bench dev at 4k, function 45.5 %
- * with it capped, 47.4 % exempt; QA dev at 4k 54.5 % and 54.3 %).
+ * at 8k, function 63.5 % → 62.2 %). The best-ranked unit has a larger share of its own: it is what
+ * the question is about, and pruned to this share it lost the line an issue's fix changes
+ * (SWE-bench dev at 4k, function 45.5 % with it capped, 47.4 % exempt; QA dev at 4k 54.5 % and 54.3 %).
  */
 const UNIT_FULL_SHARE = 0.25;
+/**
+ * The best-ranked unit is capped only at this larger share: whole, a 744-line function ranked first
+ * by history (sympy's `lambdify`) took 8.8k of 16k tokens, and the two short functions ranked
+ * after it, one of which the fix was in, got only their signatures. Pruned to the share, it keeps
+ * its best lines and they fit. Without history no best-ranked unit of either dev set exceeds the
+ * share at 4k, 8k or 16k, so nothing else changed there; with history, SWE-bench dev at 16k
+ * function recall 59.7 % → 60.7 % (that issue alone), QA dev unchanged at 8k and 16k.
+ */
+const BEST_UNIT_FULL_SHARE = 0.4;
 /**
  * Short definitions among the best-ranked that the full tier had no room left for are shown whole
  * within this much more of the budget, taken from the tiers chosen after them (signatures). A
@@ -148,8 +157,8 @@ interface Choice {
   tokens: number;
   /** Shown by its signature alone, in one span with the file's other bare signatures next to it. */
   bare?: true;
-  /** Pruned because whole it would take more than UNIT_FULL_SHARE of the budget. */
-  capped?: true;
+  /** Pruned because whole it would take more than this share of the budget (UNIT_FULL_SHARE or BEST_UNIT_FULL_SHARE). */
+  capped?: number;
 }
 
 /**
@@ -262,6 +271,7 @@ export function buildContext(
   // spans stop at its share, unless the question names something in it.
   const fileFullCap = budget * FILE_FULL_SHARE;
   const unitCap = budget * UNIT_FULL_SHARE;
+  const bestUnitCap = budget * BEST_UNIT_FULL_SHARE;
   const fullByFile = new Map<string, number>();
   const namedFiles = rankingDecidesFiles ? filesTheQuestionNames(index, ranked) : undefined;
   for (const r of ranked) {
@@ -274,17 +284,17 @@ export function buildContext(
     if (namedFiles && fileFull >= fileFullCap && !namedFiles.has(unit.file)) continue;
     const before = used;
     const long = unit.end - unit.signatureEnd > PRUNE_ABOVE_LINES;
-    // Counted exactly only where the share can decide: not for the best-ranked unit, and not once
-    // no pruned span fits, when a long unit can be shown only whole in under MIN_PRUNED_ROOM
+    // Counted exactly only where the share can decide: not once no pruned span fits, when a long unit can be shown only whole in under MIN_PRUNED_ROOM
     // tokens, under the share at any budget of 160 or more. Counting every long candidate took
     // 45 ms more per question with no counts kept yet (39 QA dev questions at 4k: 112 ms against 64).
-    const mayCap = long && r !== ranked[0] && fullLimit - used >= MIN_PRUNED_ROOM;
+    const cap = r === ranked[0] ? bestUnitCap : unitCap;
+    const mayCap = long && fullLimit - used >= MIN_PRUNED_ROOM;
     const whole = mayCap ? tokensOf(r, "full") : 0;
-    if (whole > unitCap) {
+    if (whole > cap) {
       // As many of its best lines as the share holds: a tenth below the share's worth of its lines,
       // which halves (in tryPruned) while the span does not fit.
-      if (!tryPruned(r, Math.min(fullLimit, used + unitCap), (0.9 * unitCap) / whole)) continue;
-      chosen.get(r.unit)!.capped = true;
+      if (!tryPruned(r, Math.min(fullLimit, used + cap), (0.9 * cap) / whole)) continue;
+      chosen.get(r.unit)!.capped = cap / budget;
     } else if (!tryAdd(r, "full", fullLimit) && !(long && tryPruned(r, fullLimit))) continue;
     fullByFile.set(unit.file, fileFull + used - before);
   }
@@ -460,7 +470,7 @@ export function buildContext(
           : isTypeOnPath(choice.ranked, unit)
             ? "shown as a skeleton (header and fields): the class is on the call path only as the type"
             : choice.capped
-              ? `lines pruned: whole, it would take over ${UNIT_FULL_SHARE * 100} % of the budget; these scored lowest (${scorer.info.kind} scorer)`
+              ? `lines pruned: whole, it would take over ${choice.capped * 100} % of the budget; these scored lowest (${scorer.info.kind} scorer)`
               : `lines pruned: they scored lowest for the question (${scorer.info.kind} scorer)`,
     });
   }
