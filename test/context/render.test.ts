@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
-import { renderSignatures, renderSpan, shownRanges, signatureRange } from "../../src/core/context/render";
+import {
+  renderSignatures,
+  renderSpan,
+  shownRanges,
+  signatureRange,
+  signatureText,
+} from "../../src/core/context/render";
 import { unitsOf } from "../../src/core/context/units";
 import { SHOP, engineFor } from "../helpers/context";
 
@@ -82,6 +88,18 @@ test("a bare signature runs through the line that names the definition, however 
     signatureRange({ ...settle, start: 1, end: 3, signatureEnd: 2 }, setter),
     [1, 2],
     "a decorator that holds the name is not the name line",
+  );
+  const routed = ["@app.route(", '    "/settle",', '    methods=["POST"],', ")", "def settle():", "    return 1"];
+  assert.deepEqual(
+    signatureRange({ ...settle, start: 1, end: 6, signatureEnd: 5 }, routed),
+    [1, 5],
+    "a decorator's arguments over several lines are not the name line, even where they hold the name",
+  );
+  const cases = ["@pytest.mark.parametrize(", '    "a, b",', "    [(1, 2), (3, 4)],", ")", "def test_sum(a, b):"];
+  assert.equal(
+    signatureText({ start: 1, signatureEnd: 5, name: "test_sum" }, cases),
+    "def test_sum(a, b):",
+    "the outline names the function, not a line of its decorator's arguments",
   );
   assert.equal(
     renderSignatures("S4", [settle, close], lines),

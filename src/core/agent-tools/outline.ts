@@ -1,8 +1,8 @@
 import type { RetrievalIndex } from "../context/retrieval-index";
 import type { SymbolDef } from "../index/types";
+import { signatureText } from "../context/render";
 import type { TokenCounter } from "../context/token-counter";
 
-const MAX_SIGNATURE_CHARS = 110;
 /** Symbols listed per file, so one large file cannot take the whole budget from its neighbours. */
 const MAX_SYMBOLS_PER_FILE = 30;
 
@@ -67,7 +67,7 @@ export function outlineOf(index: RetrievalIndex, request: OutlineRequest, counte
     const lines = index.lines.get(path) ?? [];
     const listed = file.symbols.filter((s) => s.kind !== "constant" && nestingOf(file.symbols, s) <= 1);
     for (const s of listed.slice(0, MAX_SYMBOLS_PER_FILE)) {
-      const signature = signatureLine(lines, s.start, s.signatureEnd).slice(0, MAX_SIGNATURE_CHARS);
+      const signature = signatureText(s, lines);
       block += `${"  ".repeat(dirs.length + 1 + nestingOf(file.symbols, s))}${signature}  [${s.start}-${s.end}]\n`;
     }
     if (listed.length > MAX_SYMBOLS_PER_FILE)
@@ -107,13 +107,4 @@ function nestingOf(symbols: readonly SymbolDef[], s: SymbolDef): number {
   let n = 0;
   for (let p = s.parent; p !== undefined; p = symbols[p]?.parent) n++;
   return n;
-}
-
-/** The line that names a symbol: its first line that is not a decorator (`@setupmethod` names nothing). */
-function signatureLine(lines: readonly string[], start: number, signatureEnd: number): string {
-  for (let n = start; n <= Math.max(start, signatureEnd); n++) {
-    const text = (lines[n - 1] ?? "").trim();
-    if (text && !text.startsWith("@")) return text;
-  }
-  return (lines[start - 1] ?? "").trim();
 }

@@ -144,23 +144,48 @@ export function renderOutline(
     out += `${"  ".repeat(depth)}${parts[parts.length - 1]}\n`;
     for (const s of detail === "name" ? [] : outlineSymbols(file.symbols, picked, detail === "full")) {
       const nesting = ancestorsOf(file.symbols, s);
-      const signature = (lines[nameLine(s, lines) - 1] ?? "").trim().slice(0, MAX_SIGNATURE_CHARS);
+      const signature = signatureText(s, lines);
       out += `${"  ".repeat(depth + 1 + nesting)}${signature}  [${s.start}-${s.end}]\n`;
     }
   }
   return out;
 }
 
+/** A symbol's one-line signature as outlines show it: the line that names it, trimmed and cut short. */
+export function signatureText(s: Pick<SymbolDef, "start" | "signatureEnd" | "name">, lines: readonly string[]): string {
+  return (lines[nameLine(s, lines) - 1] ?? "").trim().slice(0, MAX_SIGNATURE_CHARS);
+}
+
 /**
  * The line that names the symbol: past its decorators, within its signature. A decorator can hold
- * the name too (`@total.setter`, `@app.route("/total")`), so it is never taken for the name line.
+ * the name too (`@total.setter`, `@app.route("/total")`), and its arguments can run over several
+ * lines (`@pytest.mark.parametrize(` with one case a line), so no line of a decorator is taken for
+ * the name line: a decorator runs until its brackets close.
  */
 function nameLine(s: Pick<SymbolDef, "start" | "signatureEnd" | "name">, lines: readonly string[]): number {
   const last = Math.max(s.start, s.signatureEnd);
-  const decorator = (l: number) => (lines[l - 1] ?? "").trim().startsWith("@");
-  for (let l = s.start; l <= last; l++) if (!decorator(l) && (lines[l - 1] ?? "").includes(s.name)) return l;
-  for (let l = s.start; l <= last; l++) if (!decorator(l)) return l;
-  return s.start;
+  let open = 0;
+  let firstOther: number | undefined;
+  for (let l = s.start; l <= last; l++) {
+    const text = lines[l - 1] ?? "";
+    if (open > 0 || text.trim().startsWith("@")) {
+      open = Math.max(0, open + bracketBalance(text));
+      continue;
+    }
+    if (text.includes(s.name)) return l;
+    firstOther ??= l;
+  }
+  return firstOther ?? s.start;
+}
+
+/** Brackets a line opens minus those it closes, outside its string literals. */
+function bracketBalance(line: string): number {
+  let n = 0;
+  for (const ch of line.replace(/"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'/g, "")) {
+    if (ch === "(" || ch === "[" || ch === "{") n++;
+    else if (ch === ")" || ch === "]" || ch === "}") n--;
+  }
+  return n;
 }
 
 function outlineSymbols(symbols: readonly SymbolDef[], picked: ReadonlySet<string>, full: boolean): SymbolDef[] {

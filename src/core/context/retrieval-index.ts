@@ -43,9 +43,10 @@ export interface SyncStats {
 /**
  * Bump when what the index derives from a file changes (units, tokenizing,
  * documents, edges, or the rendering its kept token counts measure): a persisted
- * index of another version is rebuilt. 8: a bare signature stops at its name line.
+ * index of another version is rebuilt. 8: a bare signature stops at its name line. 9: a
+ * decorator whose arguments run over several lines is not taken for the name line.
  */
-export const RETRIEVAL_SCHEMA_VERSION = 8;
+export const RETRIEVAL_SCHEMA_VERSION = 9;
 
 /**
  * The whole derived state as flat data for `v8.serialize` (see `packing.ts`);
