@@ -157,7 +157,7 @@ interface Choice {
   tokens: number;
   /** Shown by its signature alone, in one span with the file's other bare signatures next to it. */
   bare?: true;
-  /** Pruned because whole it would take more than this share of the budget (UNIT_FULL_SHARE or BEST_UNIT_FULL_SHARE). */
+  /** Pruned because whole it would take more than this share of the budget (the unit's cap). */
   capped?: number;
 }
 
@@ -284,9 +284,10 @@ export function buildContext(
     if (namedFiles && fileFull >= fileFullCap && !namedFiles.has(unit.file)) continue;
     const before = used;
     const long = unit.end - unit.signatureEnd > PRUNE_ABOVE_LINES;
-    // Counted exactly only where the share can decide: not once no pruned span fits, when a long unit can be shown only whole in under MIN_PRUNED_ROOM
-    // tokens, under the share at any budget of 160 or more. Counting every long candidate took
-    // 45 ms more per question with no counts kept yet (39 QA dev questions at 4k: 112 ms against 64).
+    // Counted exactly only where the share can decide: not once no pruned span fits, when a long
+    // unit can be shown only whole in under MIN_PRUNED_ROOM tokens, under the share at any budget
+    // of 160 or more. Counting every long candidate took 45 ms more per question with no counts
+    // kept yet (39 QA dev questions at 4k: 112 ms against 64).
     const cap = r === ranked[0] ? bestUnitCap : unitCap;
     const mayCap = long && fullLimit - used >= MIN_PRUNED_ROOM;
     const whole = mayCap ? tokensOf(r, "full") : 0;
