@@ -121,14 +121,14 @@ const PRUNE_ABOVE_LINES = 24;
  */
 const UNIT_FULL_SHARE = 0.25;
 /**
- * The best-ranked unit is capped only at this larger share: whole, a 744-line function ranked first
- * by history (sympy's `lambdify`) took 8.8k of 16k tokens, and the two short functions ranked
- * after it, one of which the fix was in, got only their signatures. Pruned to the share, it keeps
- * its best lines and they fit. Without history no best-ranked unit of either dev set exceeds the
- * share at 4k, 8k or 16k, so nothing else changed there; with history, SWE-bench dev at 16k
- * function recall 59.7 % → 60.7 % (that issue alone), QA dev unchanged at 8k and 16k.
+ * The best-ranked unit is capped only at this larger share: no one unit takes over half the
+ * package. Whole, a 744-line function ranked first by history (sympy's `lambdify`) took 8.8k of
+ * 16k tokens, and the two short functions ranked after it, one of which the fix was in, got only
+ * their signatures; pruned to the share, it keeps its best lines and they fit. At 40 % a 141-line
+ * method that a flask question cites (1.8k of 4k tokens) lost its cited lines. Without history no
+ * best-ranked unit of either dev set exceeded 40 % at 4k, 8k or 16k, so nothing changes there.
  */
-const BEST_UNIT_FULL_SHARE = 0.4;
+const BEST_UNIT_FULL_SHARE = 0.5;
 /**
  * Short definitions among the best-ranked that the full tier had no room left for are shown whole
  * within this much more of the budget, taken from the tiers chosen after them (signatures). A
