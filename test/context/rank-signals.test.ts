@@ -269,3 +269,32 @@ ${report("report_width", "The widest line of the report.")}
     ctx.cleanup();
   }
 });
+
+test("a short definition that the question's words fill outranks a long one that uses them in passing", async () => {
+  // Units are normalised fully for their length (BM25 b = 1): at the usual 0.75, render_page's
+  // three calls outscore backoff's one, though backoff is about little else.
+  const lines = (n: number, line: (i: number) => string) => Array.from({ length: n }, (_, i) => line(i)).join("\n");
+  const cells = (prefix: string, n: number) => lines(n, (i) => `    ${prefix}_${i} = layout.cell(${i}, width)`);
+  const retries = (n: number) => lines(n, (i) => `    session.retry(timeout=${i})`);
+  const others = lines(4, (k) => `def other_${k}(layout, width):\n${cells(`o${k}`, 8)}\n`);
+  const ctx = await engineFor(`
+//- net/client.py
+def render_page(layout, width, session):
+${cells("row", 20)}
+${retries(3)}
+
+
+def backoff(layout, width, session):
+${cells("col", 5)}
+${retries(1)}
+
+${others}
+`);
+  try {
+    const hits = ctx.retrieval.searchUnits(ctx.retrieval.query("retry timeout"), 10);
+    const names = hits.map((h) => ctx.retrieval.units[h.doc]!.name);
+    assert.deepEqual(names, ["backoff", "render_page"]);
+  } finally {
+    ctx.cleanup();
+  }
+});
