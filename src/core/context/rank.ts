@@ -76,14 +76,16 @@ export const RankWeights = {
    * definitions they changed (shared by how many they changed, damped by how often each
    * is changed at all): issues that describe behaviour without naming code still have
    * commits that did. Since one file's full spans are capped at half the budget, history can lift
-   * more without one file taking the package: at 8k, 0.75 and 0.3 against 0.5 and 0.2 give
-   * SWE-bench dev 86.1 / 51.9 / 53.1 against 86.1 / 51.5 / 52.3 and QA dev 75.6 / 58.6 / 58.0
-   * against 75.0 / 58.0 / 58.4 (file-all / function / line); 1.0 and 0.4 lose on both.
+   * more without one file taking the package: at 8k (with historyDamp 0.5, before unit BM25's
+   * b = 1), 0.75 and 0.3 against 0.5 and 0.2 give SWE-bench dev 86.1 / 51.9 / 53.1 against
+   * 86.1 / 51.5 / 52.3 and QA dev 75.6 / 58.6 / 58.0 against 75.0 / 58.0 / 58.4 (file-all /
+   * function / line); 1.0 and 0.4 lose on both.
    */
   history: 0.75,
   /**
    * The same commits' files, shared by how many files each touched (and damped alike): a file prior.
-   * 0.4 with historyDamp 0.7 (below); 0.3 did as well with 0.5, and worse with 0.7.
+   * 0.4 with historyDamp 0.7 (below). With 0.7, 0.3 gave SWE-bench dev 8k function 56.3 against
+   * 56.8, and 0.5 gained nothing on QA dev 8k (82.1 / 65.2 / 64.1 against 81.4 / 65.6 / 64.3).
    */
   historyFile: 0.4,
   /** Commits searched per question. */
@@ -95,7 +97,8 @@ export const RankWeights = {
    * 4k 84.3 / 49.5 / 49.7 against 84.3 / 48.1 / 48.4, 8k 86.1 / 56.8 / 56.7 against 86.1 / 54.9 /
    * 56.0, 16k 89.8 / 64.6 / 64.2 against 89.8 / 62.6 / 63.3; QA dev 8k 81.4 / 65.6 / 64.3 against
    * 81.4 / 65.3 / 64.4, 4k 71.2 / 55.4 / 54.0 against 72.4 / 55.2 / 54.3, 16k 86.5 / 73.9 / 70.0
-   * against 87.2 / 73.1 / 69.7. 0.3 lost on SWE-bench; 0.7 alone gained less.
+   * against 87.2 / 73.1 / 69.7. 0.3 lost on SWE-bench (8k function 53.9 against 55.8, before
+   * b = 1); 0.7 with historyFile 0.3 gained less.
    */
   historyDamp: 0.7,
   /** A commit's similarity (0..1 of the best) is raised to this power: the best commits count most. */
