@@ -32,7 +32,11 @@ function table(headers: string[], rows: (string | Node)[][], className?: string)
 }
 
 function location(file: string, ranges: [number, number][]): HTMLElement {
-  const a = el("a", "loc", `${file}:${ranges.map(([s, e]) => (s === e ? `${s}` : `${s}-${e}`)).join(",")}`);
+  const a = el("a", "loc");
+  // A narrow column wraps a location after a `/`, `:` or `,`, never inside a file name
+  // (`app/st` `ore.p` `y:1-2`): each part is one text node, with a break opportunity after it.
+  const text = `${file}:${ranges.map(([s, e]) => (s === e ? `${s}` : `${s}-${e}`)).join(",")}`;
+  for (const part of text.split(/(?<=[/:,])/)) a.append(part, document.createElement("wbr"));
   a.href = "#";
   a.addEventListener("click", (e) => {
     e.preventDefault();
