@@ -33,10 +33,16 @@ function table(headers: string[], rows: (string | Node)[][], className?: string)
 
 function location(file: string, ranges: [number, number][]): HTMLElement {
   const a = el("a", "loc");
-  // A narrow column wraps a location after a `/`, `:` or `,`, never inside a file name
-  // (`app/st` `ore.p` `y:1-2`): each part is one text node, with a break opportunity after it.
-  const text = `${file}:${ranges.map(([s, e]) => (s === e ? `${s}` : `${s}-${e}`)).join(",")}`;
-  for (const part of text.split(/(?<=[/:,])/)) a.append(part, document.createElement("wbr"));
+  // A narrow column wraps a location between its parts, after a `/` or before its lines, never
+  // inside a file name (`app/st` `ore.p` `y:1-2`) or a range (`1-` `14`): each part is a span,
+  // with a break opportunity after it.
+  const parts = file.split(/(?<=\/)/);
+  parts[parts.length - 1] += ":";
+  for (const part of parts) a.append(el("span", undefined, part), document.createElement("wbr"));
+  const lines = ranges.map(([s, e]) => (s === e ? `${s}` : `${s}-${e}`));
+  lines.forEach((l, i) =>
+    a.append(el("span", "lines", i < lines.length - 1 ? `${l},` : l), document.createElement("wbr")),
+  );
   a.href = "#";
   a.addEventListener("click", (e) => {
     e.preventDefault();
