@@ -157,7 +157,7 @@ interface Choice {
   tokens: number;
   /** Shown by its signature alone, in one span with the file's other bare signatures next to it. */
   bare?: true;
-  /** Pruned because whole it would take more than this share of the budget (the unit's cap). */
+  /** Pruned because whole it would take more than this share of the budget (UNIT_FULL_SHARE or BEST_UNIT_FULL_SHARE). */
   capped?: number;
 }
 
@@ -266,12 +266,10 @@ export function buildContext(
     const ranges = skeletonRanges(unit, lines);
     return add(r, "pruned", ranges, counter.count(renderSpan("S000", unit, "pruned", lines, ranges)) + 1, fullLimit);
   };
-  // Whole units while they fit; a long unit that no longer fits whole, or (but for the best-ranked)
-  // would take more than its share of the budget, is pruned to its best lines. One file's full
-  // spans stop at its share, unless the question names something in it.
+  // Whole units while they fit; a long unit that no longer fits whole, or would take more than its
+  // share of the budget (a larger one for the best-ranked), is pruned to its best lines. One file's
+  // full spans stop at its share, unless the question names something in it.
   const fileFullCap = budget * FILE_FULL_SHARE;
-  const unitCap = budget * UNIT_FULL_SHARE;
-  const bestUnitCap = budget * BEST_UNIT_FULL_SHARE;
   const fullByFile = new Map<string, number>();
   const namedFiles = rankingDecidesFiles ? filesTheQuestionNames(index, ranked) : undefined;
   for (const r of ranked) {
@@ -288,14 +286,15 @@ export function buildContext(
     // unit can be shown only whole in under MIN_PRUNED_ROOM tokens, under the share at any budget
     // of 160 or more. Counting every long candidate took 45 ms more per question with no counts
     // kept yet (39 QA dev questions at 4k: 112 ms against 64).
-    const cap = r === ranked[0] ? bestUnitCap : unitCap;
+    const share = r === ranked[0] ? BEST_UNIT_FULL_SHARE : UNIT_FULL_SHARE;
+    const cap = budget * share;
     const mayCap = long && fullLimit - used >= MIN_PRUNED_ROOM;
     const whole = mayCap ? tokensOf(r, "full") : 0;
     if (whole > cap) {
       // As many of its best lines as the share holds: a tenth below the share's worth of its lines,
       // which halves (in tryPruned) while the span does not fit.
       if (!tryPruned(r, Math.min(fullLimit, used + cap), (0.9 * cap) / whole)) continue;
-      chosen.get(r.unit)!.capped = cap / budget;
+      chosen.get(r.unit)!.capped = share;
     } else if (!tryAdd(r, "full", fullLimit) && !(long && tryPruned(r, fullLimit))) continue;
     fullByFile.set(unit.file, fileFull + used - before);
   }
