@@ -48,20 +48,23 @@ test("no one unit takes over a quarter of the budget: a long one is pruned to it
   assert.match(pruned?.reason ?? "", /over 25 % of the budget/);
 });
 
-test("the best-ranked unit is shown whole past the share, up to its own larger one: it is what the question is about", async () => {
+/** The package at `budget` for a question that ranks init_printing first, and init_printing's span in it. */
+async function askedAboutSetup(budget: number) {
   const { engine } = await ctx;
-  const budget = 6000;
   const pack = engine.build("What does init_printing configure for each printer?", { budget });
-  const setup = pack.spans.find((s) => s.symbol === "init_printing");
+  return { pack, setup: pack.spans.find((s) => s.symbol === "init_printing") };
+}
+
+test("the best-ranked unit is shown whole past the share, up to its own larger one: it is what the question is about", async () => {
+  const budget = 6000;
+  const { pack, setup } = await askedAboutSetup(budget);
   assert.equal(setup?.detail, "full", pack.text);
   assert.ok(setup.tokens > budget / 4, `${setup.tokens} tokens`);
 });
 
 test("the best-ranked unit too is pruned past its larger share (half the budget) to the best lines within it", async () => {
-  const { engine } = await ctx;
   const budget = 3200;
-  const pack = engine.build("What does init_printing configure for each printer?", { budget });
-  const setup = pack.spans.find((s) => s.symbol === "init_printing");
+  const { pack, setup } = await askedAboutSetup(budget);
   assert.equal(setup?.detail, "pruned", pack.text);
   assert.ok(setup.tokens <= budget / 2, `${setup.tokens} tokens`);
   assert.ok(setup.tokens > budget / 4, `${setup.tokens} tokens`);
