@@ -50,8 +50,9 @@ const dataFiles = (
   .split(",")
   .filter(Boolean);
 /**
- * `--misses`: where the gold functions that the context misses at the middle budget were lost (without
- * history): the rank of the unit that holds each, and whether its first line or its file was shown.
+ * `--misses`: where the gold functions that the context misses at the middle budget were lost, without
+ * history and (unless `--history off`) with the first history system, ranked as that system ranks:
+ * the rank of the unit that holds each, and whether its first line or its file was shown.
  * `--misses-list` names each one too, one line per missed function, to read the cases behind the counts.
  */
 const listMisses = args.includes("--misses-list");
@@ -59,9 +60,10 @@ const withMisses = listMisses || args.includes("--misses");
 /** `--history off` measures without the history signal only; by default both, in the same run. */
 const withHistory = flag("history") !== "off";
 /**
- * A tuning harness: `--history-variants name=history:historyFile[:commits:damp:sharp],…` measures each
- * setting of the history weights in the same run (the index and history are built once per
- * instance; only the ranking differs). By default, the shipped weights as "threadline+history".
+ * A tuning harness: `--history-variants name=history:historyFile[:commits:damp:sharp][:key@value…],…`
+ * measures each setting of the history weights in the same run (the index and history are built once
+ * per instance; only the ranking differs); a `key@value` field sets any other `RankWeights` key by
+ * name. By default, the shipped weights as "threadline+history".
  */
 const variants = (flag("history-variants") ?? "")
   .split(",")
@@ -71,8 +73,20 @@ const variants = (flag("history-variants") ?? "")
     // An empty field keeps the shipped weight (Number("") would be 0).
     const [history, historyFile, historyCommits, historyDamp, historySharp] = w!
       .split(":")
+      .filter((x) => !x.includes("@"))
       .map((x) => (x === "" ? NaN : Number(x)));
-    const weights = { history, historyFile, historyCommits, historyDamp, historySharp };
+    const extra = Object.fromEntries(
+      w!
+        .split(":")
+        .filter((x) => x.includes("@"))
+        .map((x) => {
+          const [key, value] = x.split("@");
+          // A misspelt key would measure the shipped weights under another name.
+          if (!(key! in RankWeights)) throw new Error(`--history-variants: no RankWeights key "${key}"`);
+          return [key!, Number(value)];
+        }),
+    );
+    const weights = { history, historyFile, historyCommits, historyDamp, historySharp, ...extra };
     return {
       name: `+${name}`,
       weights: Object.fromEntries(
@@ -225,6 +239,7 @@ async function run(dataFile: string): Promise<void> {
       index.get(f)?.symbols.map((s) => ({ name: s.qualifiedName, kind: s.kind, start: s.start, end: s.end }));
     const missesBudget = budgets[Math.floor(budgets.length / 2)]!;
     let shownAtMissesBudget: Map<string, Set<number>> | undefined;
+    let shownWithHistory: Map<string, Set<number>> | undefined;
     for (const budget of budgets) {
       const t = performance.now();
       const pack = engine.build(instance.problem_statement, { budget });
@@ -248,11 +263,13 @@ async function run(dataFile: string): Promise<void> {
           const hms = performance.now() - th;
           useVariant({});
           if (hp.tokens > budget) throw new Error(`${instance.instance_id}: ${hp.tokens} tokens > budget ${budget}`);
+          const shownHere = linesInContext(hp.text, fileLines);
+          if (budget === missesBudget && variant === variants[0]) shownWithHistory = shownHere;
           rows.push({
             repo: instance.repo,
             system: variant.name,
             budget,
-            scores: score(instance, linesInContext(hp.text, fileLines), symbolsOf),
+            scores: score(instance, shownHere, symbolsOf),
             tokens: hp.tokens,
             ms: hms,
           });
@@ -267,8 +284,13 @@ async function run(dataFile: string): Promise<void> {
         ms: b.ms,
       });
     }
-    // The middle budget's package without history, already built above.
+    // The middle budget's packages, already built above.
     if (withMisses) misses.push(...missedFunctions(instance, retrieval, shownAtMissesBudget!, symbolsOf));
+    if (withMisses && shownWithHistory && history && "index" in history) {
+      useVariant(variants[0]!.weights);
+      historyMisses.push(...missedFunctions(instance, retrieval, shownWithHistory, symbolsOf, history.index));
+      useVariant({});
+    }
     for (const system of SYSTEMS.slice(0, -1)) {
       const last = rows.filter((r) => r.system === system && r.repo === instance.repo).slice(-budgets.length);
       process.stderr.write(
@@ -309,6 +331,9 @@ async function run(dataFile: string): Promise<void> {
     "repository",
   );
   if (withMisses) printMisses(misses.splice(0), budgets[Math.floor(budgets.length / 2)]!);
+  if (withMisses && withHistory)
+    printMisses(historyMisses.splice(0), budgets[Math.floor(budgets.length / 2)]!, variants[0]!.name);
+  goldFunctions = 0;
   const unresolved = rows
     .filter((r) => r.system === "threadline" && r.budget === budgets[0])
     .reduce((a, r) => a + r.scores.unresolvedFunctions, 0);
@@ -397,6 +422,9 @@ interface Miss {
   needsBody: boolean;
 }
 const misses: Miss[] = [];
+/** The same for the first history system, ranked with its history. */
+const historyMisses: Miss[] = [];
+/** Gold functions of the instances measured, the denominator of both lists. */
 let goldFunctions = 0;
 
 /** The gold functions an instance's context misses, by the bench's own rule (`definitionShown`). */
@@ -405,10 +433,11 @@ function missedFunctions(
   retrieval: RetrievalIndex,
   shown: Map<string, Set<number>>,
   symbolsOf: (file: string) => SymbolRange[] | undefined,
+  history?: HistoryIndex,
 ): Miss[] {
   const gold = goldDefinitions(instance, symbolsOf);
-  goldFunctions += gold.length;
-  const ranked = rankUnits(retrieval, instance.problem_statement);
+  if (!history) goldFunctions += gold.length;
+  const ranked = rankUnits(retrieval, instance.problem_statement, undefined, true, history);
   const position = new Map(ranked.map((r, i) => [r.unit, i]));
   return gold
     .filter((g) => !definitionShown(g, shown))
@@ -430,7 +459,7 @@ function missedFunctions(
     });
 }
 
-function printMisses(list: Miss[], budget: number): void {
+function printMisses(list: Miss[], budget: number, system?: string): void {
   const buckets: [string, (r: number) => boolean][] = [
     ["ranked 1-25", (r) => r >= 0 && r < 25],
     ["ranked 26-50", (r) => r >= 25 && r < 50],
@@ -445,7 +474,9 @@ function printMisses(list: Miss[], budget: number): void {
     "not shown, its file shown",
     "its file not shown",
   ];
-  console.log(`\nmissed gold functions at ${budget} (without history): ${list.length} of ${goldFunctions}`);
+  console.log(
+    `\nmissed gold functions at ${budget} (${system ? `${system}, with history` : "without history"}): ${list.length} of ${goldFunctions}`,
+  );
   if (listMisses)
     for (const m of list)
       console.log(
@@ -465,7 +496,6 @@ function printMisses(list: Miss[], budget: number): void {
   // A miss that needs no line inside cannot have its first line shown: it would count.
   const signatureOnly = list.filter((m) => !m.needsBody);
   console.log(`of these, ${signatureOnly.length} need only their first line (no required line inside)`);
-  goldFunctions = 0;
 }
 
 async function main() {
