@@ -84,6 +84,11 @@ const ANSWER =
 const EXPLAIN =
   "1. `run` calls it (app/main.py:4-6).\n2. `checkout` prices and taxes the cart (app/cart.py:4-7).\n" +
   "3. The price comes from `price_of` and tax from `apply_tax` (app/pricing.py:1-6).";
+/** Explain on `Store.restock`: its own walk, cited from the lines that request sends (not checkout's). */
+const EXPLAIN_RESTOCK =
+  "1. `restock` asks how many are missing and orders them (app/store.py:15-18).\n" +
+  "2. `count_missing` compares the shelf with `reorder_level` (app/store.py:20-21).\n" +
+  "3. `order_more` adds the order to the back room (app/store.py:23-24).";
 
 const CODE_ANSWER =
   "Tax is a flat rate (app/pricing.py:5-6). To make it configurable:\n\n```python\ndef apply_tax(amount, rate=1.19):\n    return amount * rate\n```\n";
@@ -150,7 +155,8 @@ async function main(): Promise<number> {
     if (q.includes("#code")) return { behaviour: "ok", answer: CODE_ANSWER };
     if (q.includes("#commit"))
       return { behaviour: "ok", answer: "The reduced rate came in [C1], in `apply_tax` [S2]." };
-    if (q.startsWith("Explain step by step")) return { behaviour: "ok", answer: EXPLAIN };
+    if (q.startsWith("Explain step by step"))
+      return { behaviour: "ok", answer: q.includes("`restock`") ? EXPLAIN_RESTOCK : EXPLAIN };
     return { behaviour: "ok" };
   });
   // A small local model whose layer 2, head 1 is a planted exact-match head: calibration must find it.
@@ -676,6 +682,14 @@ function scenarios(
         const chat = await webviewFrame(page, "vscode-textarea");
         const turn = chat.locator(".turn", { hasText: "restock" }).last();
         await turn.locator(".footer a.inspect").waitFor({ timeout: 30_000 });
+        // The answer walks restock's own path, and each step's lines were in what this request sent.
+        const chips = await turn.locator(".chip.valid").allInnerTexts();
+        assert.deepEqual(
+          chips.map((c) => /store\.py:[\d-]+/.exec(c)?.[0]),
+          ["store.py:15-18", "store.py:20-21", "store.py:23-24"],
+          `restock's chips verify: ${chips.join(" | ")}`,
+        );
+        assert.equal(await turn.locator(".chip.invalid").count(), 0);
         await turn.locator(".footer a.inspect").click();
         // This request's tab: the only one where the class is on a call path as a type.
         const inspector = await inspectorShowing(page, ["Store.order_more", "on the call path: type"]);
