@@ -112,6 +112,11 @@ const MEMORY_TURNS: [string, string][] = [
   ["How many items fit on a shelf?", "The code sets no limit on the shelf."],
 ];
 
+/** The memory scenario's follow-up: an answer from the recalled turn, as a model given it would write. */
+const RECALL_QUESTION = "Remind me how checkout works out the total?";
+const RECALL_ANSWER =
+  "As before: `checkout` prices the cart with `price_of`, then adds tax with `apply_tax` (app/cart.py:4-7).";
+
 const MEMORY_SUMMARY =
   "The user asked how checkout computes the total: `checkout` prices the cart and adds tax (app/cart.py:4-7).";
 
@@ -145,6 +150,7 @@ async function main(): Promise<number> {
     }
     const scripted = MEMORY_TURNS.find(([question]) => q === question);
     if (scripted) return { behaviour: "ok", answer: scripted[1] };
+    if (q === RECALL_QUESTION) return { behaviour: "ok", answer: RECALL_ANSWER };
     if (q.includes("#slowcite")) return { behaviour: "slow", answer: SLOW_CITED };
     // Ten seconds of words: Stop must reach a stream still running, even on a loaded machine where
     // clicking it took longer than the one second twenty words lasted (the endpoint then saw no abort).
@@ -760,8 +766,12 @@ function scenarios(
           .locator(".notice", { hasText: /^Turns 1-5 were folded into the conversation's summary/ })
           .waitFor({ timeout: 30_000 });
         await shot(page, "18h-memory-summary-folded");
-        const footer = (await askNewTurn(page, "Remind me how checkout works out the total?")).locator(".footer");
+        const recallTurn = await askNewTurn(page, RECALL_QUESTION);
+        const footer = recallTurn.locator(".footer");
         await footer.locator("a.inspect").waitFor({ timeout: 30_000 });
+        // The answer cites checkout from what this request sent: nothing on screen is unverified.
+        await recallTurn.locator(".chip.valid", { hasText: "cart.py:4-7" }).waitFor({ timeout: 10_000 });
+        assert.equal(await recallTurn.locator(".chip.invalid").count(), 0);
         const recalled = /memory: summary \+ recalled turns? ([\d, ]+)/.exec(await footer.innerText());
         assert.ok(recalled, await footer.innerText());
         const turns = recalled[1]!.split(/,\s*/).map(Number);
@@ -773,7 +783,7 @@ function scenarios(
         const inspector = await inspectorShowing(page, [
           "Conversation memory",
           "summary of turns 1-5",
-          "Remind me how checkout works out the total?",
+          RECALL_QUESTION,
         ]);
         assert.ok(inspector, "the inspector shows the memory section");
         const rows = await inspector.locator("tr", { hasText: "recalled" }).allInnerTexts();
