@@ -42,6 +42,8 @@ const flag = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const budgets = (flag("budgets") ?? "4000,8000,16000").split(",").map(Number);
+/** The budget of the per-repository table and of `--misses`. */
+const middleBudget = budgets[Math.floor(budgets.length / 2)]!;
 const benchDir = path.resolve("..", "shared", "bench");
 /** Both dev sets by default, each reported on its own: SWE-bench issues and conceptual questions. */
 const dataFiles = (
@@ -237,7 +239,6 @@ async function run(dataFile: string): Promise<void> {
       process.stderr.write(`${instance.instance_id}: no history (${history.reason})\n`);
     const symbolsOf = (f: string) =>
       index.get(f)?.symbols.map((s) => ({ name: s.qualifiedName, kind: s.kind, start: s.start, end: s.end }));
-    const missesBudget = budgets[Math.floor(budgets.length / 2)]!;
     let shownAtMissesBudget: Map<string, Set<number>> | undefined;
     let shownWithHistory: Map<string, Set<number>> | undefined;
     for (const budget of budgets) {
@@ -246,7 +247,7 @@ async function run(dataFile: string): Promise<void> {
       const ms = performance.now() - t;
       if (pack.tokens > budget) throw new Error(`${instance.instance_id}: ${pack.tokens} tokens > budget ${budget}`);
       const shown = linesInContext(pack.text, fileLines);
-      if (budget === missesBudget) shownAtMissesBudget = shown;
+      if (budget === middleBudget) shownAtMissesBudget = shown;
       rows.push({
         repo: instance.repo,
         system: "threadline",
@@ -264,7 +265,7 @@ async function run(dataFile: string): Promise<void> {
           useVariant({});
           if (hp.tokens > budget) throw new Error(`${instance.instance_id}: ${hp.tokens} tokens > budget ${budget}`);
           const shownHere = linesInContext(hp.text, fileLines);
-          if (budget === missesBudget && variant === variants[0]) shownWithHistory = shownHere;
+          if (budget === middleBudget && variant === variants[0]) shownWithHistory = shownHere;
           rows.push({
             repo: instance.repo,
             system: variant.name,
@@ -322,17 +323,15 @@ async function run(dataFile: string): Promise<void> {
   table(rows, budgets, (r) => String(r.budget), "budget");
   if (withHistory) for (const v of variants) winsAndLosses(rows, v.name, budgets);
   // Per repository, at the middle budget.
-  const mid = budgets[Math.floor(budgets.length / 2)]!;
-  console.log(`\n${name} by repository at ${mid}:`);
+  console.log(`\n${name} by repository at ${middleBudget}:`);
   table(
-    rows.filter((r) => r.budget === mid),
+    rows.filter((r) => r.budget === middleBudget),
     [...new Set(rows.map((r) => r.repo))].sort(),
     (r) => r.repo,
     "repository",
   );
-  if (withMisses) printMisses(misses.splice(0), budgets[Math.floor(budgets.length / 2)]!);
-  if (withMisses && withHistory)
-    printMisses(historyMisses.splice(0), budgets[Math.floor(budgets.length / 2)]!, variants[0]!.name);
+  if (withMisses) printMisses(misses.splice(0), middleBudget);
+  if (withMisses && withHistory) printMisses(historyMisses.splice(0), middleBudget, variants[0]!.name);
   goldFunctions = 0;
   const unresolved = rows
     .filter((r) => r.system === "threadline" && r.budget === budgets[0])
