@@ -73,13 +73,12 @@ const variants = (flag("history-variants") ?? "")
   .map((v) => {
     const [name, w] = v.split("=");
     // An empty field keeps the shipped weight (Number("") would be 0).
-    const [history, historyFile, historyCommits, historyDamp, historySharp] = w!
-      .split(":")
+    const fields = w!.split(":");
+    const [history, historyFile, historyCommits, historyDamp, historySharp] = fields
       .filter((x) => !x.includes("@"))
       .map((x) => (x === "" ? NaN : Number(x)));
     const extra = Object.fromEntries(
-      w!
-        .split(":")
+      fields
         .filter((x) => x.includes("@"))
         .map((x) => {
           const [key, value] = x.split("@");
