@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import {
+  bareRange,
   renderSignatures,
   renderSpan,
   shownRanges,
@@ -102,8 +103,30 @@ test("a bare signature runs through the line that names the definition, however 
     "the outline names the function, not a line of its decorator's arguments",
   );
   assert.equal(
-    renderSignatures("S4", [settle, close], lines),
+    renderSignatures("S4", [{ unit: settle }, { unit: close }], lines),
     "[S4] signatures of 2 more definitions\n" +
       " 1 | @a\n 2 | @b\n 3 | @c\n 4 | @d\n 5 | def settle(\n10 | def close(book):\n",
+  );
+  // A one-line body is named whole; a longer one (settle's parameters and body) by its signature.
+  assert.deepEqual(bareRange(close, lines), [10, 11]);
+  assert.deepEqual(bareRange(settle, lines), [1, 5]);
+  assert.deepEqual(
+    bareRange({ ...close, end: 13 }, [...lines, "", ""]),
+    [10, 11],
+    "trailing blank lines are neither shown nor counted",
+  );
+  assert.equal(
+    renderSignatures(
+      "S4",
+      [settle, close].map((unit) => ({ unit, range: bareRange(unit, lines) })),
+      lines,
+    ),
+    "[S4] signatures of 2 more definitions (the shortest whole)\n" +
+      " 1 | @a\n 2 | @b\n 3 | @c\n 4 | @d\n 5 | def settle(\n10 | def close(book):\n11 |     return book\n",
+  );
+  assert.equal(
+    renderSignatures("S5", [{ unit: close, range: bareRange(close, lines) }], lines),
+    "[S5] close\n10 | def close(book):\n11 |     return book\n",
+    "a run of one that is whole is not called a signature",
   );
 });

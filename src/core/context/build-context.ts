@@ -9,7 +9,7 @@ import {
   renderSignatures,
   renderSpan,
   shownRanges,
-  signatureRange,
+  bareRange,
   signaturesHeader,
   type Detail,
 } from "./render";
@@ -317,7 +317,7 @@ export function buildContext(
     const unit = index.units[r.unit]!;
     if (unit.kind === "block" || isProsePath(unit.file) || !startsDefinition(unit)) return undefined;
     const lines = index.lines.get(unit.file)!;
-    const [a, b] = signatureRange(unit, lines);
+    const [a, b] = bareRange(unit, lines);
     // Counted once per unit: breadth's room, breadth and each signature tier ask again.
     const tokens = cachedCost(r, "bare", () => {
       let text = "";
@@ -731,9 +731,9 @@ function render(
         // A run of bare signatures next to one another in the file is one span.
         const run = [c];
         while (g.choices[i + 1]?.bare) run.push(g.choices[++i]!);
-        const units = run.map((x) => index.units[x.ranked.unit]!);
         const best = run.reduce((x, y) => (y.ranked.score > x.ranked.score ? y : x));
-        code += renderSignatures(id, units, index.lines.get(g.file)!) + "\n";
+        const named = run.map((x) => ({ unit: index.units[x.ranked.unit]!, range: x.ranges[0] }));
+        code += renderSignatures(id, named, index.lines.get(g.file)!) + "\n";
         spans.push({
           id,
           file: g.file,
