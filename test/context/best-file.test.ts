@@ -7,6 +7,8 @@ import { engineFor } from "../helpers/context";
  * A question about one module whose answer names definitions that the question's words do not
  * reach: "how does a shelf restock" is answered in stock.py, where `Crate`, `reorder_point` and
  * `Shelf.audit` explain the rest of the module, though nothing in the question points at them.
+ * `Crate.__init__` has three body lines: with two it would be named whole (`bareRange`), which at
+ * this budget costs more than the best file's room.
  */
 const body = (name: string) =>
   Array.from({ length: 14 }, (_, i) => `        ${name}_step_${i} = self.shelf_load(${i}) * ${i + 2}`).join("\n");
@@ -36,6 +38,8 @@ ${body("audit")}
 class Crate:
     def __init__(self, size):
         self.size = size
+        self.items = []
+        self.sealed = False
 
 
 def reorder_point(history):
