@@ -130,6 +130,20 @@ const UNIT_FULL_SHARE = 0.25;
  */
 const BEST_UNIT_FULL_SHARE = 0.5;
 /**
+ * Module code (imports, `__all__`, tables of constants) is capped at this share: it lists many
+ * names, so it matches many of a question's words, but it holds no behaviour. Whole, sympy's
+ * `physics/units/__init__.py` took 1.5k of 8k tokens in two blocks of imports and `__all__` on an
+ * issue about `convert_to`, and the 22-line function the fix was in got only its signature. Pruned
+ * to the share, a block keeps the lines that match the question. Not when it is the best-ranked
+ * unit or its file is one the question names something in (see FILE_FULL_SHARE): an issue whose
+ * fix adds an import or a row to a module-level table (requests' `models.py`, sympy's Mathematica
+ * printer) lost those lines to the cap. At 8k with history, file-all / function / line: QA dev
+ * 81.4 / 65.8 / 64.2 → 82.1 / 65.8 / 64.2, SWE-bench dev 86.1 / 56.8 / 56.7 → 86.1 / 56.8 / 56.9.
+ * Capped without the exceptions, SWE-bench lost those two issues' function (56.3 / 56.6; without
+ * history 55.3 / 54.9 → 54.4 / 54.1).
+ */
+const BLOCK_FULL_SHARE = 0.05;
+/**
  * Short definitions among the best-ranked that the full tier had no room left for are shown whole
  * within this much more of the budget, taken from the tiers chosen after them (signatures). A
  * 7-line `__repr__` ranked 17th cost no more than the signatures that displaced it, and answers
@@ -157,7 +171,7 @@ interface Choice {
   tokens: number;
   /** Shown by its signature alone, in one span with the file's other bare signatures next to it. */
   bare?: true;
-  /** Pruned because whole it would take more than this share of the budget (UNIT_FULL_SHARE or BEST_UNIT_FULL_SHARE). */
+  /** Pruned because whole it would take more than this share of the budget (UNIT_FULL_SHARE, BEST_UNIT_FULL_SHARE or BLOCK_FULL_SHARE). */
   capped?: number;
 }
 
@@ -286,7 +300,12 @@ export function buildContext(
     // unit can be shown only whole in under MIN_PRUNED_ROOM tokens, under the share at any budget
     // of 160 or more. Counting every long candidate took 45 ms more per question with no counts
     // kept yet (39 QA dev questions at 4k: 112 ms against 64).
-    const share = r === ranked[0] ? BEST_UNIT_FULL_SHARE : UNIT_FULL_SHARE;
+    const share =
+      r === ranked[0]
+        ? BEST_UNIT_FULL_SHARE
+        : unit.kind === "block" && !isProsePath(unit.file) && !namedFiles?.has(unit.file)
+          ? BLOCK_FULL_SHARE
+          : UNIT_FULL_SHARE;
     const cap = budget * share;
     const mayCap = long && fullLimit - used >= MIN_PRUNED_ROOM;
     const whole = mayCap ? tokensOf(r, "full") : 0;
