@@ -2,6 +2,7 @@ import { lexicalScorer, packageLineScores, type LineScorer } from "./line-scorer
 import { prunedRanges, skeletonRanges } from "./prune";
 import { isProsePath, rankUnits, type RankedUnit } from "./rank";
 import {
+  bareRange,
   CONTEXT_PREAMBLE,
   fileHeader,
   numberedLine,
@@ -9,7 +10,6 @@ import {
   renderSignatures,
   renderSpan,
   shownRanges,
-  bareRange,
   signaturesHeader,
   type Detail,
 } from "./render";
@@ -130,7 +130,8 @@ const UNIT_FULL_SHARE = 0.25;
  */
 const BEST_UNIT_FULL_SHARE = 0.5;
 /**
- * Module code (imports, `__all__`, tables of constants) is capped at this share: it lists many
+ * Module code (imports, `__all__`, tables of constants) longer than PRUNE_ABOVE_LINES, like every
+ * unit the shares cap, is capped at this share: it lists many
  * names, so it matches many of a question's words, but it holds no behaviour. Whole, sympy's
  * `physics/units/__init__.py` took 1.5k of 8k tokens in two blocks of imports and `__all__` on an
  * issue about `convert_to`, and the 22-line function the fix was in got only its signature. Pruned
