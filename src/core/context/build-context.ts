@@ -131,8 +131,8 @@ const UNIT_FULL_SHARE = 0.25;
 const BEST_UNIT_FULL_SHARE = 0.5;
 /**
  * Module code (imports, `__all__`, tables of constants) longer than PRUNE_ABOVE_LINES, like every
- * unit the shares cap, is capped at this share: it lists many
- * names, so it matches many of a question's words, but it holds no behaviour. Whole, sympy's
+ * unit the shares cap, is capped at this share: it lists many names, so it matches many of a
+ * question's words, but it holds no behaviour. Whole, sympy's
  * `physics/units/__init__.py` took 1.5k of 8k tokens in two blocks of imports and `__all__` on an
  * issue about `convert_to`, and the 22-line function the fix was in got only its signature. Pruned
  * to the share, a block keeps the lines that match the question. Not when it is the best-ranked
