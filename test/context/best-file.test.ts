@@ -7,7 +7,7 @@ import { engineFor } from "../helpers/context";
  * A question about one module whose answer names definitions that the question's words do not
  * reach: "how does a shelf restock" is answered in stock.py, where `Crate`, `reorder_point` and
  * `Shelf.audit` explain the rest of the module, though nothing in the question points at them.
- * `Crate.__init__` has three body lines: with two it would be named whole (`bareRange`), which at
+ * `Crate.__init__` has three body lines: with two it would be named whole (`bareRanges`), which at
  * this budget costs more than the best file's room.
  */
 const body = (name: string) =>

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import {
-  bareRange,
+  bareRanges,
   renderSignatures,
   renderSpan,
   shownRanges,
@@ -108,25 +108,50 @@ test("a bare signature runs through the line that names the definition, however 
       " 1 | @a\n 2 | @b\n 3 | @c\n 4 | @d\n 5 | def settle(\n10 | def close(book):\n",
   );
   // A one-line body is named whole; a longer one (settle's parameters and body) by its signature.
-  assert.deepEqual(bareRange(close, lines), [10, 11]);
-  assert.deepEqual(bareRange(settle, lines), [1, 5]);
+  assert.deepEqual(bareRanges(close, lines), [[10, 11]]);
+  assert.deepEqual(bareRanges(settle, lines), [[1, 5]]);
   assert.deepEqual(
-    bareRange({ ...close, end: 13 }, [...lines, "", ""]),
-    [10, 11],
+    bareRanges({ ...close, end: 13 }, [...lines, "", ""]),
+    [[10, 11]],
     "trailing blank lines are neither shown nor counted",
   );
   assert.equal(
     renderSignatures(
       "S4",
-      [settle, close].map((unit) => ({ unit, range: bareRange(unit, lines) })),
+      [settle, close].map((unit) => ({ unit, ranges: bareRanges(unit, lines) })),
       lines,
     ),
     "[S4] signatures of 2 more definitions (the shortest whole)\n" +
       " 1 | @a\n 2 | @b\n 3 | @c\n 4 | @d\n 5 | def settle(\n10 | def close(book):\n11 |     return book\n",
   );
   assert.equal(
-    renderSignatures("S5", [{ unit: close, range: bareRange(close, lines) }], lines),
+    renderSignatures("S5", [{ unit: close, ranges: bareRanges(close, lines) }], lines),
     "[S5] close\n10 | def close(book):\n11 |     return book\n",
     "a run of one that is whole is not called a signature",
+  );
+  // A long stack of decorators (a parametrize table) is cut to its first line; four are kept.
+  const table = [
+    "@pytest.mark.parametrize(",
+    '    "a, b",',
+    "    [",
+    "        (1, 2),",
+    "        (3, 4),",
+    "    ],",
+    ")",
+    "def test_sum(a, b):",
+    "    total = a + b",
+    "    assert total > a",
+    "    assert total > b",
+  ];
+  const test = { ...settle, name: "test_sum", start: 1, end: 11, signatureEnd: 8 };
+  assert.deepEqual(bareRanges(test, table), [
+    [1, 1],
+    [8, 8],
+  ]);
+  assert.deepEqual(bareRanges({ ...test, start: 4 }, table), [[4, 8]], "four lines of decorators are kept");
+  assert.equal(
+    renderSignatures("S6", [{ unit: test, ranges: bareRanges(test, table) }], table),
+    "[S6] test_sum (signature only)\n 1 | @pytest.mark.parametrize(\n 8 | def test_sum(a, b):\n",
+    "the cut decorators are left out without a marker, as between signatures",
   );
 });

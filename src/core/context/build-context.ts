@@ -2,7 +2,7 @@ import { lexicalScorer, packageLineScores, type LineScorer } from "./line-scorer
 import { prunedRanges, skeletonRanges } from "./prune";
 import { isProsePath, rankUnits, type RankedUnit } from "./rank";
 import {
-  bareRange,
+  bareRanges,
   CONTEXT_PREAMBLE,
   fileHeader,
   numberedLine,
@@ -333,25 +333,25 @@ export function buildContext(
    */
   const signatureHeader = counter.count(signaturesHeader("S000", 10, ""));
   /** A unit's signature lines and their tokens in a run; none for module code, a block or prose. */
-  const bareSignature = (r: RankedUnit): { range: Range; tokens: number } | undefined => {
+  const bareSignature = (r: RankedUnit): { ranges: Range[]; tokens: number } | undefined => {
     const unit = index.units[r.unit]!;
     if (unit.kind === "block" || isProsePath(unit.file) || !startsDefinition(unit)) return undefined;
     const lines = index.lines.get(unit.file)!;
-    const [a, b] = bareRange(unit, lines);
+    const ranges = bareRanges(unit, lines);
     // Counted once per unit: breadth's room, breadth and each signature tier ask again.
     const tokens = cachedCost(r, "bare", () => {
       let text = "";
       // Unpadded: a run pads to its last line's width, which is not known until the run is.
-      for (let n = a; n <= b; n++) text += numberedLine(n, 0, lines);
+      for (const [a, b] of ranges) for (let n = a; n <= b; n++) text += numberedLine(n, 0, lines);
       return text;
     });
-    return { range: [a, b], tokens };
+    return { ranges, tokens };
   };
   const tryBare = (r: RankedUnit, limit: number) => {
     const bare = bareSignature(r);
     if (!bare) return false;
     const tokens = bare.tokens + (joinsRun(r.unit) ? 0 : signatureHeader);
-    if (!add(r, "elided", [bare.range], tokens, limit)) return false;
+    if (!add(r, "elided", bare.ranges, tokens, limit)) return false;
     chosen.get(r.unit)!.bare = true;
     return true;
   };
@@ -752,7 +752,7 @@ function render(
         const run = [c];
         while (g.choices[i + 1]?.bare) run.push(g.choices[++i]!);
         const best = run.reduce((x, y) => (y.ranked.score > x.ranked.score ? y : x));
-        const named = run.map((x) => ({ unit: index.units[x.ranked.unit]!, range: x.ranges[0] }));
+        const named = run.map((x) => ({ unit: index.units[x.ranked.unit]!, ranges: x.ranges }));
         code += renderSignatures(id, named, index.lines.get(g.file)!) + "\n";
         spans.push({
           id,

@@ -74,12 +74,29 @@ export function signatureRange(unit: Unit, lines: readonly string[]): Range {
  */
 const WHOLE_BODY_LINES = 2;
 
-/** The lines a run of bare signatures shows of a definition: its signature, or all of it when short. */
-export function bareRange(unit: Unit, lines: readonly string[]): Range {
+/**
+ * Decorators longer than this many lines are cut to their first line in a bare signature: a
+ * test's `@pytest.mark.parametrize` table or a CLI's stack of `@click.option`s can run to 80
+ * lines (684 tokens for one signature, sqlfluff's `test__parser__grammar_anyof_modes`), and the
+ * definition is named by its first decorator line and its name line as well.
+ */
+const BARE_DECORATOR_LINES = 4;
+
+/**
+ * The lines a run of bare signatures shows of a definition: its signature (a long stack of
+ * decorators cut to its first line), or all of it when short.
+ */
+export function bareRanges(unit: Unit, lines: readonly string[]): Range[] {
   const [start, nameEnd] = signatureRange(unit, lines);
   let end = unit.end;
   while (end > nameEnd && (lines[end - 1] ?? "").trim() === "") end--;
-  return end - nameEnd <= WHOLE_BODY_LINES ? [start, end] : [start, nameEnd];
+  const last = end - nameEnd <= WHOLE_BODY_LINES ? end : nameEnd;
+  return nameEnd - start > BARE_DECORATOR_LINES
+    ? [
+        [start, start],
+        [nameEnd, last],
+      ]
+    : [[start, last]];
 }
 
 /**
@@ -88,25 +105,30 @@ export function bareRange(unit: Unit, lines: readonly string[]): Range {
  * definition would spend more on headers than on the signatures, and a `⋮`
  * line between signatures (4 tokens, a signature line costs about 12) would
  * say only what the jump in line numbers and the header already say. Each
- * definition is shown by the lines `range` gives, its signature's by default;
- * a definition of a line or two is shown whole (see `bareRange`).
+ * definition is shown by the lines `ranges` gives, its signature's by default;
+ * a definition of a line or two is shown whole (see `bareRanges`).
  */
 export function renderSignatures(
   id: string,
-  run: readonly { unit: Unit; range?: Range }[],
+  run: readonly { unit: Unit; ranges?: readonly Range[] }[],
   lines: readonly string[],
 ): string {
   const first = run[0]!.unit;
   const last = run[run.length - 1]!.unit;
   const width = String(last.end).length;
-  const whole = run.some((d) => d.range && d.range[1] > signatureRange(d.unit, lines)[1]);
+  const shown = run.map((d) => ({
+    ranges: d.ranges ?? [signatureRange(d.unit, lines)],
+    nameEnd: signatureRange(d.unit, lines)[1],
+  }));
+  // Whole: a range runs on from the name line into the body.
+  const whole = shown.some((d) => d.ranges.some(([a, b]) => a <= d.nameEnd && b > d.nameEnd));
   let out = signaturesHeader(id, run.length, first.name, whole);
   let next = first.start;
-  for (const { unit, range } of run) {
-    const [start, end] = range ?? signatureRange(unit, lines);
-    for (let n = Math.max(start, next); n <= end; n++) out += numberedLine(n, width, lines);
-    next = Math.max(next, end + 1);
-  }
+  for (const { ranges } of shown)
+    for (const [start, end] of ranges) {
+      for (let n = Math.max(start, next); n <= end; n++) out += numberedLine(n, width, lines);
+      next = Math.max(next, end + 1);
+    }
   return out;
 }
 

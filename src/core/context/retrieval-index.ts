@@ -55,9 +55,10 @@ export interface SyncStats {
  * Bump when what the index derives from a file changes (units, tokenizing,
  * documents, edges, or the rendering its kept token counts measure): a persisted
  * index of another version is rebuilt. 8: a bare signature stops at its name line. 9: a
- * decorator whose arguments run over several lines is not taken for the name line.
+ * decorator whose arguments run over several lines is not taken for the name line. 10: a bare
+ * signature shows a body of a line or two whole and cuts a long stack of decorators to its first line.
  */
-export const RETRIEVAL_SCHEMA_VERSION = 9;
+export const RETRIEVAL_SCHEMA_VERSION = 10;
 
 /**
  * The whole derived state as flat data for `v8.serialize` (see `packing.ts`);
