@@ -116,10 +116,10 @@ export function renderSignatures(
   const first = run[0]!.unit;
   const last = run[run.length - 1]!.unit;
   const width = String(last.end).length;
-  const shown = run.map((d) => ({
-    ranges: d.ranges ?? [signatureRange(d.unit, lines)],
-    nameEnd: signatureRange(d.unit, lines)[1],
-  }));
+  const shown = run.map((d) => {
+    const signature = signatureRange(d.unit, lines);
+    return { ranges: d.ranges ?? [signature], nameEnd: signature[1] };
+  });
   // Whole: a range runs on from the name line into the body.
   const whole = shown.some((d) => d.ranges.some(([a, b]) => a <= d.nameEnd && b > d.nameEnd));
   let out = signaturesHeader(id, run.length, first.name, whole);
