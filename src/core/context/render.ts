@@ -1,6 +1,6 @@
 import type { IndexedFile, SymbolDef, WorkspacePath } from "../index/types";
 import type { Range, Unit } from "./types";
-import { simpleName } from "./units";
+import { lastNonBlankLine, simpleName } from "./units";
 
 /**
  * How a span is shown: every line; the signature and docstring with the body
@@ -88,8 +88,7 @@ const BARE_DECORATOR_LINES = 4;
  */
 export function bareRanges(unit: Unit, lines: readonly string[]): Range[] {
   const [start, nameEnd] = signatureRange(unit, lines);
-  let end = unit.end;
-  while (end > nameEnd && (lines[end - 1] ?? "").trim() === "") end--;
+  const end = lastNonBlankLine(lines, nameEnd, unit.end);
   const last = end - nameEnd <= WHOLE_BODY_LINES ? end : nameEnd;
   return nameEnd - start > BARE_DECORATOR_LINES
     ? [

@@ -3,7 +3,7 @@ import type { IndexedFile, WorkspacePath } from "../index/types";
 import { Bm25Index, type Bm25Dump, type Bm25Hit } from "./bm25";
 import { normalizedEdges, personalizedPageRank, type Graph } from "./pagerank";
 import type { Unit } from "./types";
-import { simpleName, unitsOf } from "./units";
+import { lastNonBlankLine, simpleName, unitsOf } from "./units";
 import {
   type PackedLists,
   type PackedUnits,
@@ -843,13 +843,6 @@ function addLineCounts(
  */
 function internalized(path: WorkspacePath): WorkspacePath {
   return Object.keys({ [path]: 0 })[0]!;
-}
-
-/** The last line of start..end that is not blank, or `start`. */
-function lastNonBlankLine(lines: readonly string[], start: number, end: number): number {
-  let l = end;
-  while (l > start && (lines[l - 1] ?? "").trim() === "") l--;
-  return l;
 }
 
 function isBlank(lines: readonly string[], start: number, end: number): boolean {

@@ -16,6 +16,13 @@ export function simpleName(qualified: string): string {
   return qualified.slice(qualified.lastIndexOf(".") + 1);
 }
 
+/** The last line of start..end that is not blank, or `start`. */
+export function lastNonBlankLine(lines: readonly string[], start: number, end: number): number {
+  let l = end;
+  while (l > start && (lines[l - 1] ?? "").trim() === "") l--;
+  return l;
+}
+
 /**
  * Cuts a file into retrievable units. A function or method owns all its lines
  * (nested definitions included); the remaining lines belong to the innermost
