@@ -149,6 +149,8 @@ export function describeReason(r: Reason): string {
       return `a definition of ${r.file}, the ${r.place === 1 ? "best" : "second-best"}-ranked file`;
     case "owner":
       return `the class of \`${r.method}\`, which is shown`;
+    case "imports":
+      return `the imports of the file of \`${r.of}\`, which is shown`;
     case "history":
       return describeHistoryReason(r);
   }

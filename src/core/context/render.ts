@@ -35,10 +35,11 @@ export function renderSpan(
   detail: Detail,
   lines: readonly string[],
   ranges: readonly Range[] = detail === "pruned" ? [[unit.start, unit.end]] : shownRanges(unit, detail),
+  /** Says why lines are left out when the detail alone does not: module code shown by its imports. */
+  note = detail === "elided" ? " (body elided)" : detail === "pruned" ? " (pruned to the lines that matter)" : "",
 ): string {
   const width = String(unit.end).length;
   const label = unit.name === "<module>" ? "module code" : unit.name;
-  const note = detail === "elided" ? " (body elided)" : detail === "pruned" ? " (pruned to the lines that matter)" : "";
   let out = `[${id}] ${label}${note}\n`;
   let next = unit.start;
   for (const [start, end] of ranges) {

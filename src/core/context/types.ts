@@ -22,6 +22,8 @@ export type Reason =
   | { kind: "bestFile"; file: string; place: number }
   /** The class whose method is shown: named by its signature so the method reads in its place. */
   | { kind: "owner"; method: string }
+  /** Module code shown by its import statements: the file of `of`, which is shown. */
+  | { kind: "imports"; of: string }
   | { kind: "history"; commits: number; example: { id: string; subject: string; year: number } };
 
 export interface ContextSpan {
