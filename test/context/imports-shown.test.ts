@@ -3,7 +3,7 @@ import { after, test } from "node:test";
 import { engineFor } from "../helpers/context";
 
 /**
- * The question reaches `settle_invoice` in billing/core.py. A fix there that needs another
+ * The report reaches `settle_invoice` in billing/core.py. A fix there that needs another
  * name adds an import, so the file's module-level import statements come with it, whole (the
  * parenthesised list too), in a span that says what it is. The function's own local import is
  * shown with the function, not again. The test file matches the question as well, but its imports
@@ -54,7 +54,11 @@ after(async () => {
   (await merged).cleanup();
 });
 
-const QUESTION = "How is an invoice settled with a payment?";
+/** A report, as an issue is pasted in: its answer is an edit. */
+const QUESTION = `An invoice settled with a payment stays open.
+
+settle_invoice(invoice, 10) returns False for an invoice of 10.
+Expected the invoice to be paid.`;
 
 test("the best file's import statements are shown whole, labelled, with a reason that names what is shown", async () => {
   const { engine } = await ctx;
@@ -74,7 +78,8 @@ test("the best file's import statements are shown whole, labelled, with a reason
 
 test("module code already pruned to other lines keeps them and adds its import statements", async () => {
   const { engine } = await merged;
-  const pack = engine.build(QUESTION, { budget: 3000 });
+  // A change asked for in one line reads as one too.
+  const pack = engine.build("Fix: an invoice settled with a payment stays open.", { budget: 3000 });
   const block = pack.spans.find((s) => s.file === "billing/core.py" && s.symbol === undefined);
   assert.ok(block, pack.text);
   // Its own best line (1, found through the borrowed word "decimal") and the statements, in one range.
@@ -82,4 +87,11 @@ test("module code already pruned to other lines keeps them and adds its import s
   assert.deepEqual(block.reasons.at(-1), { kind: "imports", of: "settle_invoice" });
   assert.equal(pack.spans.filter((s) => s.file === "billing/core.py" && s.symbol === undefined).length, 1);
   assert.doesNotMatch(pack.text, /TAX_RATE_0 = 0/, pack.text);
+});
+
+test("a question about how the code works, not a change, gets no imports", async () => {
+  const { engine } = await ctx;
+  const pack = engine.build("How is an invoice settled with a payment?", { budget: 3000 });
+  assert.match(pack.text, /^ *\d+ \| def settle_invoice\(invoice, payment\):$/m, pack.text);
+  assert.ok(!pack.spans.some((s) => s.reasons.some((r) => r.kind === "imports")), pack.text);
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseQuestion } from "../../src/core/context/question";
+import { asksForChange, parseQuestion } from "../../src/core/context/question";
 import { splitIdentifier, tokenize } from "../../src/core/context/tokenize";
 
 test("identifiers split on case and underscores, acronyms stay whole", () => {
@@ -65,4 +65,16 @@ test("capitalised names called like functions are instantiations; calls of funct
     ">>> Intersection({1}, {1}, {x})\nEmptySet()\n>>> s = sympy.Interval(0, 1).union(x)\n>>> print(s)",
   );
   assert.deepEqual(q.instantiated, ["Intersection", "EmptySet", "Interval"]);
+});
+
+test("a report or a change request reads as asking for an edit; a question about how code works does not", () => {
+  assert.equal(asksForChange("How are request hooks dispatched? Include before_request and teardown."), false);
+  assert.equal(asksForChange("Why does the parser raise an exception instead of returning None?"), false);
+  assert.equal(asksForChange("Fix the teardown hook order"), true);
+  // An issue pasted in: its title, then its text.
+  assert.equal(asksForChange("Raise error when a name contains a dot\nEvery dot is significant now."), true);
+  assert.equal(asksForChange("please add a timeout to send()"), true);
+  assert.equal(asksForChange("Trailing whitespace in repr\n\nThe first line ends with a space.\nIt should not."), true);
+  assert.equal(asksForChange("This fails:\n```python\nconcat([a, b])\n```"), true);
+  assert.equal(asksForChange("Crash on load:\nTraceback (most recent call last):"), true);
 });

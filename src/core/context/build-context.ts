@@ -1,5 +1,6 @@
 import { lexicalScorer, packageLineScores, type LineScorer } from "./line-scorer";
 import { importStatements } from "./imports";
+import { asksForChange } from "./question";
 import { prunedRanges, skeletonRanges } from "./prune";
 import { isProsePath, isTestPath, rankUnits, type RankedUnit } from "./rank";
 import {
@@ -161,15 +162,19 @@ const SHORT_UNIT_LINES = 17;
 /**
  * The module-level import statements of the first IMPORT_FILES code files (tests aside) with code
  * shown whole or pruned, best-ranked first, within this share of the budget, from the tiers chosen
- * after them. A fix that uses a name the module does not import yet adds an import, and the model
- * cannot write it without seeing the list: the fixes of 13 of the SWE-bench dev set's 108 issues
- * change a module's imports. At 8k (file-all / function / line), before module code
- * already pruned kept its lines: SWE-bench dev without history 86.1 / 55.3 / 54.9 → 86.1 / 56.8 /
- * 55.8, with history 86.1 / 56.8 / 56.9 → 86.1 / 57.3 / 57.8 (one issue lost a 3-line function to
- * the room). The first two files within 5 % were not measured to the end.
+ * after them, when the question asks for an edit (`asksForChange`). A fix that uses a name the
+ * module does not import yet adds an import, and the model cannot write it without seeing the
+ * list: the fixes of 13 of the SWE-bench dev set's 108 issues change a module's imports. SWE-bench
+ * dev (file-all / function / line), without history at 8k 86.1 / 55.3 / 54.9 → 86.1 / 56.8 / 56.1
+ * and at 16k 91.7 / 61.2 / 62.8 → 91.7 / 62.6 / 63.5, with history at 8k 86.1 / 56.8 / 56.9 →
+ * 86.1 / 57.3 / 58.1 and at 16k 89.8 / 63.6 / 64.1 → 89.8 / 65.5 / 65.5 (before two-line reports
+ * counted as asking for an edit). One file gained less (8k with history 56.8 / 57.7). Shown for
+ * every question (one file), QA dev at 8k lost (153 of 156 questions: function 66.6 → 65.4 without
+ * history; with it file-all 81.7 → 80.4, function 66.4 → 65.5): a question about how code works
+ * needs the signatures more, and none of its one-line questions asks for an edit.
  */
 const IMPORTS_SHARE = 0.04;
-const IMPORT_FILES = 1;
+const IMPORT_FILES = 2;
 const IMPORTS_NOTE = " (its import statements)";
 /** A pruned unit keeps this share of its body lines (at least PRUNE_MIN_KEEP). */
 const PRUNE_KEEP_SHARE = 0.3;
@@ -343,9 +348,9 @@ export function buildContext(
       if (short && !chosen.has(r.unit) && unit.kind !== "block" && !isProsePath(unit.file))
         tryAdd(r, "full", fullLimit + Math.floor(budget * SHORT_UNIT_SHARE));
     }
-  // The imports of the files whose code is shown first: an answer that edits or explains that code
-  // needs to know where its names come from, and a fix that uses a new name adds a line there.
-  if (rankingDecidesFiles) {
+  // The imports of the files whose code is shown first, when the answer is an edit: a fix that
+  // uses a new name adds a line there.
+  if (rankingDecidesFiles && asksForChange(question)) {
     const limit = Math.min(
       used + Math.floor(budget * IMPORTS_SHARE),
       budget - outlineReserve - historyReserve - signatureReserve,

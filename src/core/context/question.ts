@@ -85,3 +85,20 @@ function sentenceStart(text: string, index: number): boolean {
 function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];
 }
+
+/** Code pasted into a question: a fenced block, a traceback, a doctest or shell prompt, an indented block. */
+const PASTED_CODE = /```|Traceback \(most recent call last\)|^[ \t]*(?:>>>|\$) |^(?: {4}|\t)\S/m;
+/** A request that opens with the change it wants. */
+const CHANGE_REQUEST =
+  /^\W*(?:please\s+)?(?:fix|change|add|implement|make|update|refactor|remove|rename|support|allow)\b/i;
+
+/**
+ * Whether the question reads as a report or a change request (an issue pasted in, which is a title
+ * and its text, so two lines or more; code in it; or "fix …") rather than a question about how the
+ * code works: its answer is an edit, and an edit needs what a question about behaviour does not,
+ * such as the module's imports.
+ */
+export function asksForChange(question: string): boolean {
+  const lines = question.split("\n").filter((l) => l.trim()).length;
+  return lines >= 2 || PASTED_CODE.test(question) || CHANGE_REQUEST.test(question);
+}
