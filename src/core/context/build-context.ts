@@ -165,10 +165,11 @@ const SHORT_UNIT_LINES = 17;
  * after them, when the question asks for an edit (`asksForChange`). A fix that uses a name the
  * module does not import yet adds an import, and the model cannot write it without seeing the
  * list: the fixes of 13 of the SWE-bench dev set's 108 issues change a module's imports. SWE-bench
- * dev (file-all / function / line), without history at 8k 86.1 / 55.3 / 54.9 → 86.1 / 56.8 / 56.1
- * and at 16k 91.7 / 61.2 / 62.8 → 91.7 / 62.6 / 63.5, with history at 8k 86.1 / 56.8 / 56.9 →
- * 86.1 / 57.3 / 58.1 and at 16k 89.8 / 63.6 / 64.1 → 89.8 / 65.5 / 65.5 (before two-line reports
- * counted as asking for an edit). One file gained less (8k with history 56.8 / 57.7). Shown for
+ * dev (file-all / function / line), without history at 8k 86.1 / 55.3 / 54.9 → 86.1 / 57.3 / 56.2
+ * and at 16k 91.7 / 61.2 / 62.8 → 91.7 / 63.1 / 63.7, with history at 8k 86.1 / 56.8 / 56.9 →
+ * 86.1 / 57.8 / 58.3 and at 16k 89.8 / 63.6 / 64.1 → 89.8 / 66.0 / 65.6; at 4k function 50.3 →
+ * 51.3 and 48.5 → 49.5. One file gained less (8k with history 56.8 / 57.7 before two-line reports
+ * counted as asking for an edit, 57.3 / 58.1 with two files then). Shown for
  * every question (one file), QA dev at 8k lost (153 of 156 questions: function 66.6 → 65.4 without
  * history; with it file-all 81.7 → 80.4, function 66.4 → 65.5): a question about how code works
  * needs the signatures more, and none of its one-line questions asks for an edit.
