@@ -1,5 +1,6 @@
 import type { IndexedFile } from "../index/types";
 import type { Range } from "./types";
+import { isBlank } from "./units";
 
 /** A statement longer than this is not an import list but code that happens to import (a wrapper, a big `try`): left out. */
 const MAX_STATEMENT_LINES = 40;
@@ -27,7 +28,7 @@ export function importStatements(
   const merged: Range[] = [];
   for (const [start, end] of statements) {
     const last = merged[merged.length - 1];
-    if (last && lines.slice(last[1], start - 1).every((t) => !t.trim())) last[1] = Math.max(last[1], end);
+    if (last && isBlank(lines, last[1] + 1, start - 1)) last[1] = Math.max(last[1], end);
     else merged.push([start, end]);
   }
   return merged;

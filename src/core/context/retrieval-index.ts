@@ -3,7 +3,7 @@ import type { IndexedFile, WorkspacePath } from "../index/types";
 import { Bm25Index, type Bm25Dump, type Bm25Hit } from "./bm25";
 import { normalizedEdges, personalizedPageRank, type Graph } from "./pagerank";
 import type { Unit } from "./types";
-import { lastNonBlankLine, simpleName, unitsOf } from "./units";
+import { isBlank, lastNonBlankLine, simpleName, unitsOf } from "./units";
 import {
   type PackedLists,
   type PackedUnits,
@@ -843,11 +843,6 @@ function addLineCounts(
  */
 function internalized(path: WorkspacePath): WorkspacePath {
   return Object.keys({ [path]: 0 })[0]!;
-}
-
-function isBlank(lines: readonly string[], start: number, end: number): boolean {
-  for (let l = start; l <= end; l++) if ((lines[l - 1] ?? "").trim() !== "") return false;
-  return true;
 }
 
 /** 1-based line number of a character offset. */

@@ -16,6 +16,12 @@ export function simpleName(qualified: string): string {
   return qualified.slice(qualified.lastIndexOf(".") + 1);
 }
 
+/** Whether every line of start..end is blank (true when the range is empty). */
+export function isBlank(lines: readonly string[], start: number, end: number): boolean {
+  for (let l = start; l <= end; l++) if ((lines[l - 1] ?? "").trim() !== "") return false;
+  return true;
+}
+
 /** The last line of start..end that is not blank, or `start`. */
 export function lastNonBlankLine(lines: readonly string[], start: number, end: number): number {
   let l = end;
