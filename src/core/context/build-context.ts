@@ -366,15 +366,17 @@ export function buildContext(
         const note = prior ? undefined : IMPORTS_NOTE;
         const tokens = counter.count(renderSpan("S000", index.units[u]!, "pruned", lines, ranges, note)) + 1;
         const reason: Reason = { kind: "imports", of: index.units[by.unit]!.name };
-        const r = prior?.ranked ?? { unit: u, score: by.score, reasons: [] };
-        if (prior) used -= prior.tokens;
-        if (add({ ...r, reasons: [...r.reasons, reason] }, "pruned", ranges, tokens, limit)) {
-          const c = chosen.get(u)!;
-          if (prior?.capped) c.capped = prior.capped;
-          else if (!prior) c.imports = true;
-        } else if (prior) {
-          chosen.set(u, prior);
-          used += prior.tokens;
+        if (!prior) {
+          if (add({ unit: u, score: by.score, reasons: [reason] }, "pruned", ranges, tokens, limit))
+            chosen.get(u)!.imports = true;
+        } else if (used + tokens - prior.tokens <= limit) {
+          // Its file's header is paid already: only the difference is new.
+          used += tokens - prior.tokens;
+          Object.assign(prior, {
+            ranges,
+            tokens,
+            ranked: { ...prior.ranked, reasons: [...prior.ranked.reasons, reason] },
+          });
         }
       }
     }
