@@ -120,8 +120,11 @@ export function definitionShown(def: GoldDefinition, shown: Map<string, Set<numb
   return seen !== undefined && seen.has(def.start) && def.required.every((l) => seen.has(l));
 }
 
-/** SWE-bench's module-level gold names, which stand for code outside any definition. */
-const isModuleLevel = (name: string) => name === "imports" || name === "impl" || name.startsWith("impl:");
+/**
+ * SWE-bench's module-level gold names, which stand for code outside any definition: `imports` and
+ * `impl`, each optionally numbered (`impl:3`, and `imports:5` in psf__requests-2674).
+ */
+const isModuleLevel = (name: string) => /^(?:imports|impl)(?::\d+)?$/.test(name);
 
 /**
  * The gold definitions of an instance: a question's gold functions with its gold lines inside, or
