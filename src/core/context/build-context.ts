@@ -146,6 +146,12 @@ const BEST_UNIT_FULL_SHARE = 0.5;
  * history 55.3 / 54.9 → 54.4 / 54.1).
  */
 const BLOCK_FULL_SHARE = 0.05;
+/** The short-unit tier: definitions of up to `lines` lines among the best `ranks`, within `share` more. */
+interface ShortUnits {
+  share: number;
+  ranks: number;
+  lines: number;
+}
 /**
  * Short definitions among the best-ranked that the full tier had no room left for are shown whole
  * within this much more of the budget, taken from the tiers chosen after them (signatures). A
@@ -156,9 +162,19 @@ const BLOCK_FULL_SHARE = 0.05;
  * 47.4 (one issue lost). At 8k, within 3 %, the best 25 and up to 13 lines: QA 63.6 / 62.4,
  * SWE-bench unchanged; within 5 %, the best 60 and up to 25 lines: QA 62.8 / 63.1.
  */
-const SHORT_UNIT_SHARE = 0.04;
-const SHORT_UNIT_RANKS = 40;
-const SHORT_UNIT_LINES = 17;
+const SHORT_UNITS: ShortUnits = { share: 0.04, ranks: 40, lines: 17 };
+/**
+ * When the question asks for an edit (`asksForChange`), the short-unit tier reaches further: up to
+ * 25 lines among the best 50, within 7 %. A fix is made in a few definitions, and a small one ranked
+ * 30th is likelier to be where it goes than the signatures it displaces are to be read; a question
+ * about how code works needs those signatures more (see SHORT_UNITS for what that cost QA). SWE-bench
+ * dev at 8k (file-all / function / line): without history 86.1 / 57.3 / 56.2 → 86.1 / 58.3 / 57.6,
+ * with history 86.1 / 57.8 / 58.3 → 86.1 / 58.7 / 59.7; QA dev unchanged (none of its questions
+ * asks for an edit). Within 9 %, the best 60 and up to 30 lines, the imports tier after it found
+ * its room gone: three issues lost their import lines without history, one with it (function 56.8
+ * and 58.3).
+ */
+const SHORT_UNITS_FOR_EDIT: ShortUnits = { share: 0.07, ranks: 50, lines: 25 };
 /**
  * The module-level import statements of the first IMPORT_FILES code files (tests aside) with code
  * shown whole or pruned, best-ranked first, within this share of the budget, from the tiers chosen
@@ -290,6 +306,8 @@ export function buildContext(
   // An explained call path decides its own files; only a question's ranking names a best file and
   // caps a file's share.
   const rankingDecidesFiles = !options.focus?.length;
+  // A report to fix or a request for a change: the answer is an edit in a few definitions.
+  const asksForEdit = rankingDecidesFiles && asksForChange(question);
   const fullLimit =
     budget -
     historyReserve -
@@ -342,16 +360,17 @@ export function buildContext(
   }
   // Then the short definitions among the best-ranked that found no room, whole, within a little more
   // (from the second on: the best-ranked was tried first, with all of the full tier's room).
+  const shortUnits = asksForEdit ? SHORT_UNITS_FOR_EDIT : SHORT_UNITS;
   if (rankingDecidesFiles)
-    for (const r of ranked.slice(1, SHORT_UNIT_RANKS)) {
+    for (const r of ranked.slice(1, shortUnits.ranks)) {
       const unit = index.units[r.unit]!;
-      const short = unit.end - unit.start + 1 <= SHORT_UNIT_LINES;
+      const short = unit.end - unit.start + 1 <= shortUnits.lines;
       if (short && !chosen.has(r.unit) && unit.kind !== "block" && !isProsePath(unit.file))
-        tryAdd(r, "full", fullLimit + Math.floor(budget * SHORT_UNIT_SHARE));
+        tryAdd(r, "full", fullLimit + Math.floor(budget * shortUnits.share));
     }
   // The imports of the files whose code is shown first, when the answer is an edit: a fix that
   // uses a new name adds a line there.
-  if (rankingDecidesFiles && asksForChange(question)) {
+  if (asksForEdit) {
     const limit = Math.min(
       used + Math.floor(budget * IMPORTS_SHARE),
       budget - outlineReserve - historyReserve - signatureReserve,
