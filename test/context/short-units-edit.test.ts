@@ -6,9 +6,19 @@ import { engineFor } from "../helpers/context";
 /**
  * The report package of short-units.test.ts, with a formatter method of 22 lines: longer than the
  * short definitions a question about how code works gets whole, short enough for one an edit is
- * asked of. Six long renderers fill the room for full spans first.
+ * asked of. Six long renderers fill the room for full spans first; each imports what it lays out.
  */
 const renderer = (n: number) => `//- report/section_${n}.py
+from report.formatting import Formatter
+from report.layout import (
+    Column,
+    Heading,
+    Page,
+    Row,
+    Table,
+)
+
+
 def render_section_${n}(report, totals):
     """Render section ${n} of the report from its totals."""
 ${Array.from({ length: 26 }, (_, i) => `    totals_${i} = report.totals[${i}] + report.section_totals[${n}]  # report totals`).join("\n")}
@@ -66,6 +76,9 @@ test("a 22-line method ranked after what filled the room is shown whole when an 
   const forEdit = await shownWhole(edit);
   assert.ok(forEdit.whole, forEdit.text);
   assert.match(forEdit.text, /^\s*\d+ \|\s+return ", "\.join\(parts\)$/m);
+  // The imports of the best file keep their own room: the short definitions come after them
+  // (chosen first, the method took the room, and no import statement was shown).
+  assert.match(forEdit.text, /\(its import statements\)\n(?:.*\n)*?\s*\d+ \|\s+Table,\n\s*\d+ \| \)$/m, forEdit.text);
   // A question about how the code works keeps the room for signatures: 22 lines is not short there.
   const forAbout = await shownWhole(about);
   assert.ok(!forAbout.whole, forAbout.text);

@@ -358,18 +358,9 @@ export function buildContext(
     } else if (!tryAdd(r, "full", fullLimit) && !(long && tryPruned(r, fullLimit))) continue;
     fullByFile.set(unit.file, fileFull + used - before);
   }
-  // Then the short definitions among the best-ranked that found no room, whole, within a little more
-  // (from the second on: the best-ranked was tried first, with all of the full tier's room).
-  const shortUnits = asksForEdit ? SHORT_UNITS_FOR_EDIT : SHORT_UNITS;
-  if (rankingDecidesFiles)
-    for (const r of ranked.slice(1, shortUnits.ranks)) {
-      const unit = index.units[r.unit]!;
-      const short = unit.end - unit.start + 1 <= shortUnits.lines;
-      if (short && !chosen.has(r.unit) && unit.kind !== "block" && !isProsePath(unit.file))
-        tryAdd(r, "full", fullLimit + Math.floor(budget * shortUnits.share));
-    }
   // The imports of the files whose code is shown first, when the answer is an edit: a fix that
-  // uses a new name adds a line there.
+  // uses a new name adds a line there. Before the short definitions, which would take their room.
+  const beforeImports = used;
   if (asksForEdit) {
     const limit = Math.min(
       used + Math.floor(budget * IMPORTS_SHARE),
@@ -400,6 +391,18 @@ export function buildContext(
       }
     }
   }
+  // Then the short definitions among the best-ranked that found no room, whole, within a little more
+  // besides what the imports took (from the second on: the best-ranked was tried first, with all
+  // of the full tier's room).
+  const shortUnits = asksForEdit ? SHORT_UNITS_FOR_EDIT : SHORT_UNITS;
+  const shortLimit = fullLimit + (used - beforeImports) + Math.floor(budget * shortUnits.share);
+  if (rankingDecidesFiles)
+    for (const r of ranked.slice(1, shortUnits.ranks)) {
+      const unit = index.units[r.unit]!;
+      const short = unit.end - unit.start + 1 <= shortUnits.lines;
+      if (short && !chosen.has(r.unit) && unit.kind !== "block" && !isProsePath(unit.file))
+        tryAdd(r, "full", shortLimit);
+    }
   /**
    * A definition by its signature alone (decorators and def line), costed as one line of a
    * span that names the file's neighbouring signatures too: the span's header is paid once.
