@@ -1,15 +1,14 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { rankUnits } from "../../src/core/context/rank";
-import { engineFor } from "../helpers/context";
+import { engineFor, reportRenderers } from "../helpers/context";
 
 /**
  * The report package of short-units.test.ts, with a formatter method of 22 lines: longer than the
  * short definitions a question about how code works gets whole, short enough for one an edit is
  * asked of. Six long renderers fill the room for full spans first; each imports what it lays out.
  */
-const renderer = (n: number) => `//- report/section_${n}.py
-from report.formatting import Formatter
+const IMPORTS = `from report.formatting import Formatter
 from report.layout import (
     Column,
     Heading,
@@ -19,13 +18,9 @@ from report.layout import (
 )
 
 
-def render_section_${n}(report, totals):
-    """Render section ${n} of the report from its totals."""
-${Array.from({ length: 26 }, (_, i) => `    totals_${i} = report.totals[${i}] + report.section_totals[${n}]  # report totals`).join("\n")}
-    return totals_0
 `;
 const REPORT = `
-${[1, 2, 3, 4, 5, 6].map(renderer).join("")}
+${reportRenderers(IMPORTS)}
 //- report/formatting.py
 class Formatter:
     """Turns numbers into text."""

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { rankUnits } from "../../src/core/context/rank";
-import { engineFor } from "../helpers/context";
+import { engineFor, reportRenderers } from "../helpers/context";
 
 /**
  * A report package: six long section renderers, one per file (so no file's share stops them), that
@@ -10,14 +10,8 @@ import { engineFor } from "../helpers/context";
  * without the short definitions' own room the method gets only its signature or docstring (at
  * 2,750-4,000 tokens, every budget this was tried at).
  */
-const renderer = (n: number) => `//- report/section_${n}.py
-def render_section_${n}(report, totals):
-    """Render section ${n} of the report from its totals."""
-${Array.from({ length: 26 }, (_, i) => `    totals_${i} = report.totals[${i}] + report.section_totals[${n}]  # report totals`).join("\n")}
-    return totals_0
-`;
 const REPORT = `
-${[1, 2, 3, 4, 5, 6].map(renderer).join("")}
+${reportRenderers()}
 //- report/formatting.py
 class Formatter:
     """Turns numbers into text."""
