@@ -167,12 +167,16 @@ const SHORT_UNITS: ShortUnits = { share: 0.04, ranks: 40, lines: 17 };
  * When the question asks for an edit (`asksForChange`), the short-unit tier reaches further: up to
  * 25 lines among the best 50, within 7 %. A fix is made in a few definitions, and a small one ranked
  * 30th is likelier to be where it goes than the signatures it displaces are to be read; a question
- * about how code works needs those signatures more (see SHORT_UNITS for what that cost QA). SWE-bench
- * dev at 8k (file-all / function / line): without history 86.1 / 57.3 / 56.2 → 86.1 / 58.3 / 57.6,
- * with history 86.1 / 57.8 / 58.3 → 86.1 / 58.7 / 59.7; QA dev unchanged (none of its questions
- * asks for an edit). Within 9 %, the best 60 and up to 30 lines, the imports tier after it found
- * its room gone: three issues lost their import lines without history, one with it (function 56.8
- * and 58.3).
+ * about how code works needs those signatures more (see SHORT_UNITS for what that cost QA). It
+ * comes after the imports tier, besides what that took: before it, at 4k it left the imports no
+ * room. SWE-bench dev (file-all / function / line), without history at 8k 86.1 / 57.3 / 56.2 →
+ * 86.1 / 58.3 / 57.6 and with it 86.1 / 57.8 / 58.3 → 86.1 / 58.7 / 59.7; with history at 4k
+ * function 49.5 → 51.5 and line 50.6 → 51.4, but without it 51.3 → 50.3 and 51.4 → 50.0 (a 7-line
+ * `__repr__` ranked 27th lost its room to wider ones ranked before it); at 16k function 63.1 → 63.6
+ * without history and 66.0 → 65.0 with it (one 3-line method lost), not counting an issue the
+ * bench scored wrongly before. QA dev unchanged: none of its questions asks for an edit. Within
+ * 9 %, the best 60 and up to 30 lines (before the imports moved ahead), three issues lost their
+ * import lines at 8k without history (function 56.8).
  */
 const SHORT_UNITS_FOR_EDIT: ShortUnits = { share: 0.07, ranks: 50, lines: 25 };
 /**
