@@ -187,6 +187,31 @@ ${body}
   }
 });
 
+test("an edit request damps test code further: its regression tests repeat the report's words", async () => {
+  // The test repeats the report's words more often than the code it tests, as regression tests do.
+  const ctx = await engineFor(`
+//- time/leap.py
+def pick_source(sources):
+    """Load the leap second table from the first source."""
+    return sources[0].load()
+//- time/tests/test_leap.py
+def test_leap_table_priority(sources):
+    """The leap second table is loaded from the first source in priority order."""
+    table = pick_source(sources)  # first source in priority order
+    assert table.origin == "first source in priority order"
+`);
+  try {
+    const top = (question: string) => ctx.retrieval.units[rankUnits(ctx.retrieval, question)[0]!.unit]!.file;
+    const words = "The leap second table is not loaded from the first source in priority order";
+    // One line about behaviour: the test's many matches still win at the usual damping.
+    assert.equal(top(`${words}?`), "time/tests/test_leap.py");
+    // The same words as a report (two lines): the fix goes into the code.
+    assert.equal(top(`${words}\nSeen on version 5.1 with two mirrors.`), "time/leap.py");
+  } finally {
+    ctx.cleanup();
+  }
+});
+
 test("a class the question is about does not lift its unmatched methods above code that answers it", async () => {
   const getter = (name: string) =>
     `    def get_cookie_${name}(self, app):\n        return app.config["COOKIE_${name.toUpperCase()}"]\n\n`;
