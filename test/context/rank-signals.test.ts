@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { proseOf, rankUnits } from "../../src/core/context/rank";
+import { proseOf } from "../../src/core/context/question";
+import { rankUnits } from "../../src/core/context/rank";
 import { engineFor } from "../helpers/context";
 
 test("an error message from the report finds the code that raises it, verbatim", async () => {
@@ -207,6 +208,31 @@ def test_leap_table_priority(sources):
     assert.equal(top(`${words}?`), "time/tests/test_leap.py");
     // The same words as a report (two lines): the fix goes into the code.
     assert.equal(top(`${words}\nSeen on version 5.1 with two mirrors.`), "time/leap.py");
+  } finally {
+    ctx.cleanup();
+  }
+});
+
+test("a plain function name in inline code finds its definition, as a name with an underscore would", async () => {
+  const ctx = await engineFor(`
+//- util/seqs.py
+def uniq(seq):
+    seen = set()
+    for item in seq:
+        if item not in seen:
+            seen.add(item)
+            yield item
+
+
+def copy_list(items):
+    """Copy a list argument so the caller may modify the list while iterating."""
+    return list(items)
+`);
+  try {
+    const top = (question: string) => ctx.retrieval.units[rankUnits(ctx.retrieval, question)[0]!.unit]!.name;
+    const words = "modifies list argument\nIterating while you modify the list argument goes wrong";
+    assert.equal(top(`uniq ${words}.`), "copy_list");
+    assert.equal(top(`uniq ${words} in \`uniq\`.`), "uniq");
   } finally {
     ctx.cleanup();
   }

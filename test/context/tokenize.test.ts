@@ -50,6 +50,15 @@ test("questions yield identifiers, paths, file:line mentions and traceback frame
   ]);
 });
 
+test("a plain word in inline code or called in prose is a name; short variables, pasted code and prose words are not", () => {
+  const q = parseQuestion(
+    "uniq modifies list argument\nIt would be good to do the same from within `uniq`, or in `sift(seq, key)`.\n" +
+      "Here `x` and `f` are symbols, `a list` is prose, and partitions() reuses its value(s):\n" +
+      "```python\n>>> for i in multiset(f):\n...   print(i)\n```\n>>> sorted(i)",
+  );
+  assert.deepEqual(q.identifiers, ["uniq", "sift", "partitions"]);
+});
+
 test("error messages and quoted strings become literal phrases, cut at their variable parts", () => {
   const q = parseQuestion(
     "Reshaping fails:\n```\nTraceback (most recent call last):\n" +

@@ -1,7 +1,7 @@
 import type { WorkspacePath } from "../index/types";
 import { personalizedPageRank } from "./pagerank";
 import { expandQuery, FeedbackWeights } from "./feedback";
-import { asksForChange, parseQuestion } from "./question";
+import { asksForChange, parseQuestion, proseOf } from "./question";
 import type { RetrievalIndex } from "./retrieval-index";
 import { tokenize } from "./tokenize";
 import { simpleName } from "./units";
@@ -380,19 +380,6 @@ function sortRanked(index: RetrievalIndex, ranked: RankedUnit[]): void {
 const NAME_MIN_COVERAGE = 0.5;
 /** Names described by the question, at most this many (the best covered). */
 const NAME_UNITS = 200;
-
-/**
- * The question without its code: fenced blocks, doctest and traceback lines,
- * indented lines. A name is described in words; code pasted into a report
- * uses many names' words at once, and its names reach the identifier signal.
- */
-export function proseOf(question: string): string {
-  return question
-    .replace(/```[\s\S]*?(```|$)/g, "\n")
-    .split("\n")
-    .filter((line) => !/^(\s{4}|\t|\s*(>>>|\.\.\.|E |File "|Traceback \())/.test(line))
-    .join("\n");
-}
 
 /**
  * Conceptual questions describe a definition in the words of its name without
