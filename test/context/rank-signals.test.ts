@@ -113,7 +113,8 @@ class TypeWithInit:
     assert.equal(ctx.retrieval.units[top.unit]!.name, "DeclaratorPtr.require_space_after_decl_specifiers");
     const reason = top.reasons.find((r) => r.kind === "name");
     assert.ok(reason, `no name reason: ${JSON.stringify(top.reasons)}`);
-    assert.deepEqual(reason.terms, ["requir", "space", "after", "specifi"]);
+    // "declaration" matches the name's `decl`, which abbreviates it.
+    assert.deepEqual(reason.terms, ["requir", "space", "after", "decl", "specifi"]);
   } finally {
     ctx.cleanup();
   }
@@ -345,6 +346,45 @@ ${others}
     const hits = ctx.retrieval.searchUnits(ctx.retrieval.query("retry timeout"), 10);
     const names = hits.map((h) => ctx.retrieval.units[h.doc]!.name);
     assert.deepEqual(names, ["backoff", "render_page"]);
+  } finally {
+    ctx.cleanup();
+  }
+});
+
+test("a name that abbreviates the question's words is described by them (`decl_specs`, `type_id`)", async () => {
+  // The question writes "declaration specifiers" and "type identifier"; the code abbreviates them.
+  // Each decoy shares the name's other word and comes first in the file, which decides a tie.
+  const ctx = await engineFor(`
+//- cpp/parser.py
+class Parser:
+    def parse_template_args(self, outer):
+        while self.skip_ws():
+            self.read_argument(outer)
+
+    def parse_decl_specs(self, outer):
+        while self.skip_ws():
+            self.read_keyword(outer)
+
+    def get_type_name(self, version):
+        return self.inner.get_type_name(version)
+
+    def get_type_id(self, version):
+        return self.inner.get_type_id(version)
+`);
+  try {
+    const top = (question: string) => {
+      const best = rankUnits(ctx.retrieval, question)[0]!;
+      const name = ctx.retrieval.units[best.unit]!.name;
+      return { name, terms: best.reasons.find((r) => r.kind === "name")?.terms };
+    };
+    assert.deepEqual(top("How are declaration specifiers parsed?"), {
+      name: "Parser.parse_decl_specs",
+      terms: ["pars", "decl", "spec"],
+    });
+    assert.deepEqual(top("What does the type identifier generation return?"), {
+      name: "Parser.get_type_id",
+      terms: ["type", "id"],
+    });
   } finally {
     ctx.cleanup();
   }
