@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, test } from "node:test";
 import { ContextEngine } from "../../src/core/context/context-engine";
-import { rankUnits } from "../../src/core/context/rank";
+import { RankWeights, rankUnits } from "../../src/core/context/rank";
 import { describeReason, inspectorModel } from "../../src/core/chat/inspector-model";
 import { buildPrompt } from "../../src/core/chat/prompt";
 import { citationsOf } from "../../src/core/citations";
@@ -58,6 +58,17 @@ test("a question worded like a commit message ranks that commit's function first
       `^history: 1 commit, e\\.g\\. ${fixVat.slice(0, 7)} "Fix VAT rounding for zero-rated goods" \\(2020\\)$`,
     ),
   );
+  // A question about how the code works leans on history half as much as a report to fix, whose
+  // answer is the kind of change commits make (two lines ask for an edit).
+  const gain = (q: string) => {
+    const levy = (list: typeof ranked) => list.find((x) => retrieval.units[x.unit]!.name === "levy")?.score ?? 0;
+    return levy(rankUnits(retrieval, q, undefined, true, r.index)) - levy(rankUnits(retrieval, q));
+  };
+  const asked = gain(question);
+  const reported = gain(`${question}\nThe total is off by a cent.`);
+  assert.ok(reported > 0.5, `history lifted levy by ${reported} in the report`);
+  assert.ok(asked < reported, `${asked} against ${reported}`);
+  assert.ok(Math.abs(asked - reported * RankWeights.historyForQuestion) < 0.01, `${asked} against ${reported}`);
   // The package says history was used, and shows levy.
   const pack = engine.build(question, { budget: 2000, history: r.index });
   assert.deepEqual(pack.history, { state: "used", commits: 3 });
