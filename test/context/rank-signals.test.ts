@@ -351,8 +351,8 @@ ${others}
   }
 });
 
-test("a name that abbreviates the question's words is described by them (`decl_specs`, `type_id`)", async () => {
-  // The question writes "declaration specifiers" and "type identifier"; the code abbreviates them.
+test("a name that abbreviates the question's words is described by them (`decl_specs`, `type_id`, `poly_degree`)", async () => {
+  // The question writes "declaration specifiers", "type identifier" and "polynomial"; the code abbreviates them.
   // Each decoy shares the name's other word and comes first in the file, which decides a tie.
   const ctx = await engineFor(`
 //- cpp/parser.py
@@ -370,6 +370,12 @@ class Parser:
 
     def get_type_id(self, version):
         return self.inner.get_type_id(version)
+
+    def max_degree(self, terms):
+        return max(t.exponent for t in terms)
+
+    def poly_degree(self, terms):
+        return max(t.exponent for t in terms)
 `);
   try {
     const top = (question: string) => {
@@ -384,6 +390,11 @@ class Parser:
     assert.deepEqual(top("What does the type identifier generation return?"), {
       name: "Parser.get_type_id",
       terms: ["type", "id"],
+    });
+    // `poly` stems to "poli", which starts no word; its raw form starts "polynomial".
+    assert.deepEqual(top("What is the polynomial's degree?"), {
+      name: "Parser.poly_degree",
+      terms: ["poli", "degre"],
     });
   } finally {
     ctx.cleanup();

@@ -427,6 +427,8 @@ function addNameSignal(index: RetrievalIndex, question: string, evidence: Eviden
       const idf = index.unitSearch.idf(id);
       total += idf;
       const stem = index.stemOf(id);
+      // An abbreviation by its stem (`specs` is "spec", which starts "specifiers") or as written
+      // (`poly` stems to "poli", which starts no word; `poly` starts "polynomial").
       if (
         (asked.has(stem) || abbreviated.has(stem) || abbreviated.has(index.vocabulary.terms[id]!)) &&
         !terms?.includes(stem)
